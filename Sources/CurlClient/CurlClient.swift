@@ -1,0 +1,251 @@
+import CCurl
+import Dispatch
+import Synchronization
+
+/// One HTTP request for ``CurlClient``.
+public struct CurlRequest: Sendable {
+    public var method: String
+    public var url: String
+    /// Extra header lines as name/value pairs; an empty value removes a header curl would add.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Basic credentials, sent pre-emptively (curl never logs them).
+    public var username: String?
+    public var password: String?
+
+    public init(
+        method: String = "POST",
+        url: String,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        username: String? = nil,
+        password: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.username = username
+        self.password = password
+    }
+}
+
+/// What the server answered.
+public struct CurlResponse: Sendable {
+    public var status: Int
+    /// Header lines of the final response, in order.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    /// The first header with this name, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    /// The body as UTF-8 text.
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// A transfer that did not produce an HTTP answer (refused, timed out, TLS failure...).
+public struct CurlError: Error, Sendable, CustomStringConvertible {
+    /// libcurl's `CURLcode`.
+    public var code: Int
+    public var message: String
+
+    public init(code: Int, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "curl error \(code): \(message)" }
+}
+
+/// Settings that hold for every request of one client.
+public struct CurlClientConfiguration: Sendable {
+    /// Whole-request timeout in seconds.
+    public var timeout: Double
+    public var connectTimeout: Double
+    /// Verify the server's certificate chain and host name (HTTPS).
+    public var verifyPeer: Bool
+    /// A PEM bundle to verify against instead of the system store.
+    public var caCertificatePath: String?
+
+    public init(
+        timeout: Double = 10,
+        connectTimeout: Double = 5,
+        verifyPeer: Bool = true,
+        caCertificatePath: String? = nil
+    ) {
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.verifyPeer = verifyPeer
+        self.caCertificatePath = caCertificatePath
+    }
+}
+
+/// An HTTP/1.1 client on one libcurl easy handle: requests run one at a time on a private thread,
+/// so callers in Swift concurrency never block the cooperative pool, and the connection is kept alive.
+public final class CurlClient: Sendable {
+    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    private let configuration: CurlClientConfiguration
+    private let queue = DispatchQueue(label: "CurlClient")
+    private let handle: Mutex<EasyHandle>
+
+    public init(configuration: CurlClientConfiguration = .init()) {
+        _ = Self.globalInit
+        self.configuration = configuration
+        self.handle = Mutex(EasyHandle())
+    }
+
+    /// Sends the request on the client's thread and resumes when the answer is complete.
+    public func send(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
+        let result: Result<CurlResponse, CurlError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: Result { () throws(CurlError) in try self.sendBlocking(request) })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Sends the request on the calling thread.
+    public func sendBlocking(_ request: CurlRequest) throws(CurlError) -> CurlResponse {
+        try handle.withLock { (easy: inout EasyHandle) throws(CurlError) -> CurlResponse in
+            try easy.perform(request, configuration: configuration)
+        }
+    }
+}
+
+/// Owns a `CURL *` and the per-transfer buffers.
+private struct EasyHandle: ~Copyable {
+    let curl: UnsafeMutableRawPointer
+
+    init() {
+        guard let curl = curl_easy_init() else { fatalError("curl_easy_init failed: libcurl is out of memory") }
+        self.curl = curl
+    }
+
+    deinit { curl_easy_cleanup(curl) }
+
+    func perform(_ request: CurlRequest, configuration: CurlClientConfiguration) throws(CurlError) -> CurlResponse {
+        // reset keeps the connection cache, so keep-alive survives between requests
+        curl_easy_reset(curl)
+        let sink = ResponseSink()
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+        }
+        // curl would wait for 100-continue on large bodies; listeners answer at once
+        headerList = curl_slist_append(headerList, "Expect:")
+
+        var code = CURLE_OK
+        func set(_ option: CURLoption, _ value: Int) {
+            if code == CURLE_OK { code = ves_curl_setopt_long(curl, option, value) }
+        }
+        func set(_ option: CURLoption, _ value: String) {
+            if code == CURLE_OK { code = ves_curl_setopt_string(curl, option, value) }
+        }
+        set(CURLOPT_URL, request.url)
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_TCP_KEEPALIVE, 1)
+        set(CURLOPT_TIMEOUT_MS, Int(configuration.timeout * 1000))
+        set(CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
+        set(CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0)
+        set(CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0)
+        if let caCertificatePath = configuration.caCertificatePath {
+            set(CURLOPT_CAINFO, caCertificatePath)
+        }
+        if let username = request.username {
+            set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC
+            set(CURLOPT_USERNAME, username)
+            set(CURLOPT_PASSWORD, request.password ?? "")
+        }
+        switch request.method.uppercased() {
+        case "GET": set(CURLOPT_HTTPGET, 1)
+        case "POST": set(CURLOPT_POST, 1)
+        case "HEAD": set(CURLOPT_NOBODY, 1)
+        default:
+            set(CURLOPT_CUSTOMREQUEST, request.method)
+            if !request.body.isEmpty { set(CURLOPT_POST, 1) }
+        }
+        if code == CURLE_OK { code = ves_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerList) }
+        if code == CURLE_OK { code = ves_curl_setopt_write_callback(curl, curlWriteBody) }
+        if code == CURLE_OK { code = ves_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, sinkPointer) }
+        if code == CURLE_OK { code = ves_curl_setopt_header_callback(curl, curlWriteHeader) }
+        if code == CURLE_OK { code = ves_curl_setopt_pointer(curl, CURLOPT_HEADERDATA, sinkPointer) }
+        guard code == CURLE_OK else { throw CurlError(code: Int(code.rawValue), message: Self.describe(code)) }
+
+        let result = request.body.withUnsafeBytes { body -> CURLcode in
+            if request.method.uppercased() != "GET" && request.method.uppercased() != "HEAD" {
+                _ = ves_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
+                _ = ves_curl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
+            }
+            return withExtendedLifetime(sink) { curl_easy_perform(curl) }
+        }
+        guard result == CURLE_OK else {
+            throw CurlError(code: Int(result.rawValue), message: Self.describe(result))
+        }
+        var status = 0
+        _ = ves_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        return CurlResponse(status: status, headers: sink.headers, body: sink.body)
+    }
+
+    static func describe(_ code: CURLcode) -> String {
+        guard let text = curl_easy_strerror(code) else { return "unknown error" }
+        return String(cString: text)
+    }
+}
+
+/// Collects one transfer's answer; touched only by the transfer's thread.
+private final class ResponseSink {
+    var headers: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+}
+
+private func curlWriteBody(
+    _ data: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ user: UnsafeMutableRawPointer?
+) -> Int {
+    guard let data, let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    let length = size * count
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+    }
+    return length
+}
+
+private func curlWriteHeader(
+    _ data: UnsafeMutablePointer<CChar>?,
+    _ size: Int,
+    _ count: Int,
+    _ user: UnsafeMutableRawPointer?
+) -> Int {
+    guard let data, let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    let length = size * count
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+    }
+    if line.hasPrefix("HTTP/") {
+        // a new status line (after 100 Continue or a redirect): only the final response's headers count
+        sink.headers.removeAll()
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
+        sink.headers.append((name, value))
+    }
+    return length
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        return String(self.drop(while: { characters.contains($0) }).reversed().drop(while: { characters.contains($0) }).reversed())
+    }
+}

@@ -1,0 +1,133 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import NIOCore
+import NIOSSL
+public import ServiceLifecycle
+import Synchronization
+import VESModel
+
+/// Where the listener ended up listening (the real port when 0 was asked for).
+public struct ListeningAddress: Sendable, Equatable, CustomStringConvertible {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+
+    public var description: String { "\(scheme)://\(host):\(port)" }
+}
+
+/// The mock VES event listener as a `Service`: run it in a `ServiceGroup`, await `address`, and call `finish`
+/// after the group returns for the record, the JUnit report and the summary.
+public final class EventListener: Service {
+    public let configuration: ListenerConfiguration
+    /// Everything received; tests read it directly.
+    public let store: RecordStore
+    /// What the test-control API queued.
+    public let control: ControlState
+    private let logger: Logger
+    private let addressSlot = AddressSlot()
+
+    public init(configuration: ListenerConfiguration, logger: Logger = Logger(label: "ves-listener")) throws(ListenerError) {
+        self.configuration = configuration
+        self.store = try RecordStore(recordPath: configuration.recordPath)
+        self.control = ControlState()
+        self.logger = logger
+    }
+
+    /// Resolves once the socket is bound; nil if the server stopped before that (bind failure).
+    public var address: ListeningAddress? {
+        get async { await addressSlot.value() }
+    }
+
+    public func run() async throws {
+        let server = try makeServerBuilder()
+        let responder = ListenerResponder(configuration: configuration, store: store, control: control, logger: logger)
+        let scheme = configuration.scheme
+        let host = configuration.host
+        let slot = addressSlot
+        let application = Application(
+            responder: responder,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                slot.set(ListeningAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0))
+            },
+            logger: logger
+        )
+        let store = self.store
+        defer { slot.set(nil) }
+        do {
+            try await withGracefulShutdownHandler {
+                try await application.run()
+            } onGracefulShutdown: {
+                // long polls end now, so in-flight requests can finish and the server can stop
+                store.releaseWaiters()
+            }
+        } catch let error as IOError {
+            throw ListenerError(
+                code: "bind",
+                message: "cannot listen on \(configuration.host):\(configuration.port): \(error.description)"
+            )
+        }
+    }
+
+    /// Flushes the record, writes the JUnit report and returns what was received.
+    public func finish() throws(ListenerError) -> ListenerSummary {
+        try store.finish(junitPath: configuration.junitPath)
+    }
+
+    private func makeServerBuilder() throws -> HTTPServerBuilder {
+        let http1 = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        )
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
+            return http1
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            return try .tls(http1, tlsConfiguration: tls)
+        } catch {
+            throw ListenerError(
+                code: "tls",
+                message: "cannot use certificate '\(certificatePath)' with key '\(keyPath)': \(error)"
+            )
+        }
+    }
+}
+
+/// A value set once and awaited by any number of readers.
+final class AddressSlot: Sendable {
+    private enum State {
+        case pending([CheckedContinuation<ListeningAddress?, Never>])
+        case resolved(ListeningAddress?)
+    }
+
+    private let state = Mutex(State.pending([]))
+
+    func set(_ value: ListeningAddress?) {
+        let waiters: [CheckedContinuation<ListeningAddress?, Never>] = state.withLock { state in
+            guard case .pending(let waiters) = state else { return [] }
+            state = .resolved(value)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(returning: value) }
+    }
+
+    func value() async -> ListeningAddress? {
+        await withCheckedContinuation { continuation in
+            let resolved: ListeningAddress?? = state.withLock { state in
+                switch state {
+                case .resolved(let value): return .some(value)
+                case .pending(var waiters):
+                    waiters.append(continuation)
+                    state = .pending(waiters)
+                    return .none
+                }
+            }
+            if let resolved { continuation.resume(returning: resolved) }
+        }
+    }
+}

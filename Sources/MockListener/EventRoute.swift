@@ -1,0 +1,73 @@
+/// Where a request goes, read from its path the way the reference plugin builds URLs.
+///
+/// The plugin writes `http://HOST:PORT//PATH/eventListener/v1TOPIC`: a doubled slash before the path and the
+/// topic glued to the version. Both are accepted, and what was read is kept in `notes` for the record.
+enum RouteMatch: Equatable {
+    case event(EventRoute)
+    case testControl(endpoint: String)
+    case health
+    case notFound
+}
+
+struct EventRoute: Equatable {
+    enum Kind: String {
+        case event
+        case batch = "eventBatch"
+        case throttlingState = "clientThrottlingState"
+    }
+
+    var kind: Kind
+    /// `v1`, `v5`...
+    var apiVersion: String
+    var topic: String?
+    /// How the path was read where it was not the spec's plain form.
+    var notes: [String]
+
+    static func match(path rawPath: String, prefix: [String]) -> RouteMatch {
+        let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if let control = controlRoute(segments) ?? (segments.starts(with: prefix) ? controlRoute(Array(segments.dropFirst(prefix.count))) : nil) {
+            return control
+        }
+        guard segments.starts(with: prefix) else { return .notFound }
+        let rest = segments.dropFirst(prefix.count)
+        guard rest.count >= 2, rest[rest.startIndex] == "eventListener" else { return .notFound }
+        let versionSegment = rest[rest.startIndex + 1]
+        guard versionSegment.first == "v" else { return .notFound }
+        let digits = versionSegment.dropFirst().prefix(while: { $0.isASCII && $0.isNumber })
+        guard !digits.isEmpty else { return .notFound }
+        let apiVersion = "v" + digits
+        let glued = String(versionSegment.dropFirst(1 + digits.count))
+        let remaining = Array(rest.dropFirst(2))
+
+        var notes: [String] = []
+        if path.contains("//") || (path.count > 1 && path.hasSuffix("/")) {
+            notes.append("empty path segments ignored in '\(path)'")
+        }
+        if !glued.isEmpty {
+            let topic = ([glued] + remaining).joined(separator: "/")
+            notes.append("topic glued to the version ('\(versionSegment)'): read as version \(apiVersion), topic '\(topic)'")
+            return .event(EventRoute(kind: .event, apiVersion: apiVersion, topic: topic, notes: notes))
+        }
+        switch remaining {
+        case []:
+            return .event(EventRoute(kind: .event, apiVersion: apiVersion, topic: nil, notes: notes))
+        case [EventRoute.Kind.batch.rawValue]:
+            return .event(EventRoute(kind: .batch, apiVersion: apiVersion, topic: nil, notes: notes))
+        case [EventRoute.Kind.throttlingState.rawValue]:
+            return .event(EventRoute(kind: .throttlingState, apiVersion: apiVersion, topic: nil, notes: notes))
+        default:
+            return .event(
+                EventRoute(kind: .event, apiVersion: apiVersion, topic: remaining.joined(separator: "/"), notes: notes)
+            )
+        }
+    }
+
+    private static func controlRoute(_ segments: [String]) -> RouteMatch? {
+        if segments == ["healthz"] { return .health }
+        if segments.count >= 2, segments[0] == "testControl", segments[1] == "v1" {
+            return .testControl(endpoint: segments.dropFirst(2).joined(separator: "/"))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,158 @@
+import ArgumentParser
+import Logging
+import MockListener
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct VESListenerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ves-listener",
+        abstract: "A mock VES event listener that validates, records and reports every event it receives.",
+        discussion: """
+            Routes (POST): [PREFIX]/eventListener/vN, .../vN/TOPIC, .../vN/eventBatch, .../vN/clientThrottlingState.
+            Test control (no auth): /testControl/v1/events, stats, wait, commandList, faults; /healthz.
+            The first line on stdout is 'listening on http(s)://HOST:PORT'. SIGINT/SIGTERM stop the listener,
+            write the record and JUnit files and print 'N events, V valid, I invalid'.
+            """
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free one.")
+    var port = 30000
+
+    @Option(name: .customLong("path"), help: "Path prefix before /eventListener (as the agent's Path).")
+    var pathPrefix = ""
+
+    @Option(help: "Require Basic authentication with this user name (needs --password).")
+    var username: String?
+
+    @Option(help: "Password for --username.")
+    var password: String?
+
+    @Option(help: "Schema for events: 'ves-1.1' (built in) or the path of a draft-04 JSON schema file.")
+    var schema = "ves-1.1"
+
+    @Option(
+        name: .customLong("schema-for"),
+        help: ArgumentHelp("Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json (repeatable).", valueName: "vN=FILE")
+    )
+    var schemaFor: [String] = []
+
+    @Option(help: "Append every record to this JSON Lines file (written before each answer).")
+    var record: String?
+
+    @Option(help: "Write a JUnit XML report here at shutdown.")
+    var junit: String?
+
+    @Option(name: .customLong("max-body"), help: "Largest request body accepted, in bytes.")
+    var maxBody = 1024 * 1024
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(help: "Exit 1 at shutdown if any event was invalid.")
+    var strict = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    @Option(name: .customLong("idle-timeout"), help: "Close connections idle for this many seconds.")
+    var idleTimeout = 30
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard (username == nil) == (password == nil) else {
+            throw ValidationError("--username and --password go together")
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        var configuration = ListenerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.pathPrefix = ListenerConfiguration.pathSegments(pathPrefix)
+        if let username, let password {
+            configuration.credentials = Credentials(username: username, password: password)
+        }
+        configuration.recordPath = record
+        configuration.junitPath = junit
+        configuration.maxBodyBytes = maxBody
+        configuration.tlsCertificatePath = tlsCert
+        configuration.tlsKeyPath = tlsKey
+        configuration.idleTimeoutSeconds = idleTimeout
+        do {
+            configuration.defaultSchema = try EventSchema.named(schema)
+            for entry in schemaFor {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, parts[0].hasPrefix("v"), Int(parts[0].dropFirst()) != nil else {
+                    throw ValidationError("--schema-for takes vN=FILE (e.g. v5=schema.json), not '\(entry)'")
+                }
+                configuration.schemasByVersion[parts[0]] = try EventSchema.named(parts[1])
+            }
+        } catch let error as ListenerError {
+            throw ValidationError(error.message)
+        }
+
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ves-listener")
+        let listener: EventListener
+        do {
+            listener = try EventListener(configuration: configuration, logger: logger)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [listener],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        let announcer = Task {
+            guard let address = await listener.address else { return }
+            print("listening on \(address)")
+            fflush(nil)
+        }
+        var runError: (any Error)?
+        do {
+            try await group.run()
+        } catch {
+            runError = error
+        }
+        await announcer.value
+        let summary = try listener.finish()
+        if let runError {
+            logger.error("listener stopped: \(runError)")
+            print(summary)
+            throw ExitCode(2)
+        }
+        print(summary)
+        if let record { print("record: \(record)") }
+        if let junit { print("junit: \(junit)") }
+        fflush(nil)
+        if strict && summary.invalid > 0 {
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import CurlClient
+import MockListener
+import Testing
+import VESModel
+
+@Suite("Bad input gets a clear answer and the listener keeps going")
+struct BadInputTests {
+    @Test("garbage is a 400 SVC2000 with the raw body recorded")
+    func garbage() async throws {
+        try await ListenerHarness.run { harness in
+            let response = try await harness.post("/eventListener/v1", json: "this is not json")
+            #expect(response.status == 400)
+            let error = try #require(response.requestError)
+            #expect(error.messageId == "SVC2000")
+            #expect(error.variables.first?.contains("not valid JSON") == true)
+            #expect(error.variables.last == "400")
+            let record = try #require(try await harness.records().first)
+            #expect(record["kind"] == .string("rejected"))
+            #expect(record["raw"] == .string("this is not json"))
+            #expect(record["event"] == nil)
+        }
+    }
+
+    @Test("truncated JSON, duplicate keys and trailing garbage are each a 400")
+    func truncatedAndDuplicate() async throws {
+        try await ListenerHarness.run { harness in
+            let full = SampleEvents.body(SampleEvents.fault())
+            for body in [String(full.prefix(full.count / 2)), #"{"event": {}, "event": {}}"#, full + " x"] {
+                let response = try await harness.post("/eventListener/v1", json: body)
+                #expect(response.status == 400)
+                #expect(response.requestError?.messageId == "SVC2000")
+            }
+            #expect(try await harness.records("kind=rejected").count == 3)
+        }
+    }
+
+    @Test("100-level nesting is refused without harm")
+    func deepNesting() async throws {
+        try await ListenerHarness.run { harness in
+            let nested = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+            let response = try await harness.post("/eventListener/v1", json: #"{"event": "# + nested + "}")
+            #expect(response.status == 400)
+            #expect(response.requestError?.variables.first?.contains("deep") == true)
+            let deeper = String(repeating: "[", count: 200_000)
+            #expect(try await harness.post("/eventListener/v1", json: deeper).status == 400)
+            #expect(try await harness.get("/healthz").status == 200)
+        }
+    }
+
+    @Test("a body over --max-body is 400 POL9003, and a 10 MB body does not hurt the next request")
+    func bodyLimits() async throws {
+        try await ListenerHarness.run(configure: { $0.maxBodyBytes = 64 * 1024 }) { harness in
+            let big = SampleEvents.body(SampleEvents.fault()) + String(repeating: " ", count: 70 * 1024)
+            let response = try await harness.post("/eventListener/v1", json: big)
+            #expect(response.status == 400)
+            let error = try #require(response.requestError)
+            #expect(error.kind == .policyException)
+            #expect(error.messageId == "POL9003")
+            let huge = [UInt8](repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024)
+            let hugeResponse = try await harness.post("/eventListener/v1", body: huge)
+            #expect(hugeResponse.status == 400)
+            #expect(hugeResponse.requestError?.messageId == "POL9003")
+            let next = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(next.status == 202)
+            let rejected = try await harness.records("kind=rejected")
+            #expect(rejected.count == 2)
+            #expect(rejected.allSatisfy { ($0["raw"]?.stringValue?.utf8.count ?? 0) <= 4096 })
+        }
+    }
+
+    @Test("a non-JSON Content-Type is a 400 with the reason; a missing one is read as JSON with a note")
+    func contentType() async throws {
+        try await ListenerHarness.run { harness in
+            let body = SampleEvents.body(SampleEvents.fault())
+            let text = try await harness.post("/eventListener/v1", json: body, contentType: "text/plain")
+            #expect(text.status == 400)
+            #expect(text.requestError?.variables.first?.contains("text/plain") == true)
+            let charset = try await harness.post("/eventListener/v1", json: body, contentType: "application/json; charset=utf-8")
+            #expect(charset.status == 202)
+            let missing = try await harness.post("/eventListener/v1", json: body, contentType: nil)
+            #expect(missing.status == 202)
+            let last = try #require(try await harness.records("kind=event").last)
+            #expect(last["warnings"]?[0]?["message"]?.stringValue?.contains("Content-Type") == true)
+        }
+    }
+
+    @Test("slow and broken clients do not block others")
+    func slowAndBrokenClients() async throws {
+        try await ListenerHarness.run(configure: { $0.idleTimeoutSeconds = 2 }) { harness in
+            let port = Int(harness.baseURL.split(separator: ":").last!)!
+            // a client that sends half a request head and waits
+            let slow = try RawConnection(port: port)
+            try slow.send("POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Le")
+            // a client that promises 1000 bytes, sends 10 and leaves
+            let truncated = try RawConnection(port: port)
+            try truncated.send("POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"event\": ")
+            truncated.close()
+            // a client that sends bytes that are not HTTP
+            let junk = try RawConnection(port: port)
+            try junk.send("\u{01}\u{02}\u{03} not http at all\r\n\r\n")
+            let junkAnswer = try junk.receiveAll()
+            #expect(junkAnswer.hasPrefix("HTTP/1.1 400"))
+            let response = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(response.status == 202)
+            // the stalled client is cut off by the idle timeout
+            let stalled = try slow.receiveAll()
+            #expect(!stalled.contains("202"))
+            #expect(try await harness.records("kind=event").count == 1)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import CurlClient
+import Foundation
+import MockListener
+import Testing
+import VESModel
+
+@Suite("Record file, JUnit report and semantic warnings")
+struct RecordAndReportTests {
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("ves-listener-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test("each record line is on disk before the answer, and the JUnit report has one testcase per event")
+    func recordAndJUnit() async throws {
+        let recordPath = Self.temporaryPath("record.jsonl")
+        let junitPath = Self.temporaryPath("report.xml")
+        defer {
+            try? FileManager.default.removeItem(atPath: recordPath)
+            try? FileManager.default.removeItem(atPath: junitPath)
+        }
+        let (_, summary) = try await ListenerHarness.run(configure: {
+            $0.recordPath = recordPath
+            $0.junitPath = junitPath
+        }) { harness in
+            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "1")))
+            // the answer came back: the line must already be in the file
+            let afterFirst = try String(contentsOfFile: recordPath, encoding: .utf8)
+            #expect(afterFirst.split(separator: "\n").count == 1)
+            _ = try await harness.post(
+                "/eventListener/v1/eventBatch",
+                json: SampleEvents.batch([SampleEvents.measurement(eventId: "2"), SampleEvents.fault(eventId: "3", severity: "X")])
+            )
+            _ = try await harness.post("/eventListener/v1", json: "{broken")
+            let lines = try String(contentsOfFile: recordPath, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 4)
+            let parsed = try lines.map { try JSONParser().parse(String($0)) }
+            #expect(parsed.map { $0["seq"] } == (1...4).map { JSONValue.integer(Int64($0)) })
+            let keys = ["seq", "received_at", "path", "api_version", "topic", "status", "valid", "errors", "warnings"]
+            for record in parsed {
+                for key in keys { #expect(record[key] != nil, "record lacks \(key)") }
+                #expect((record["event"] == nil) != (record["raw"] == nil))
+            }
+            #expect(parsed[3]["raw"] == .string("{broken"))
+            // the in-memory view holds the same lines
+            let served = try await harness.records()
+            #expect(served.map { $0.jsonString() } == parsed.map { $0.jsonString() })
+        }
+        #expect(summary == ListenerSummary(events: 4, valid: 2, invalid: 2, rejected: 1))
+        let xml = try String(contentsOfFile: junitPath, encoding: .utf8)
+        #expect(xml.contains(#"tests="4" failures="2""#))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 4)
+        #expect(xml.components(separatedBy: "<failure ").count - 1 == 2)
+        #expect(xml.contains("/eventList/1/faultFields/eventSeverity"))
+        #expect(xml.contains("classname=\"ves.measurementsForVfScaling\""))
+        #expect(xml.contains("not valid JSON"))
+    }
+
+    @Test("semantic warnings: repeated eventId, sequence going back, epoch not in microseconds, last before start")
+    func semanticWarnings() async throws {
+        try await ListenerHarness.run { harness in
+            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 5)))
+            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 4)))
+            _ = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.measurement(eventId: "8", start: 1_764_030_000))
+            )
+            let backwards = SampleEvents.measurement(eventId: "9")
+                .replacingFirst(#""lastEpochMicrosec": 1764030020000000"#, with: #""lastEpochMicrosec": 1764029000000000"#)
+            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(backwards))
+            let records = try await harness.records()
+            #expect(records.allSatisfy { $0["valid"] == .bool(true) })
+            func warnings(_ index: Int) -> [String] {
+                (records[index]["warnings"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
+            }
+            #expect(warnings(0).isEmpty)
+            #expect(warnings(1).contains { $0.contains("eventId '7' was already sent") })
+            #expect(warnings(1).contains { $0.contains("sequence 4 goes back") })
+            #expect(warnings(2).contains { $0.contains("looks like seconds") })
+            #expect(warnings(3).contains { $0.contains("is before startEpochMicrosec") })
+            let pointer = records[1]["warnings"]?[0]?["pointer"]?.stringValue
+            #expect(pointer == "/commonEventHeader/eventId")
+        }
+    }
+
+    @Test("HTTPS with --tls-cert/--tls-key, verified against the certificate")
+    func https() async throws {
+        let directory = Self.temporaryPath("tls")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let certificate = directory + "/cert.pem"
+        let key = directory + "/key.pem"
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
+        try await ListenerHarness.run(
+            configure: {
+                $0.tlsCertificatePath = certificate
+                $0.tlsKeyPath = key
+            },
+            client: CurlClientConfiguration(timeout: 20, verifyPeer: true, caCertificatePath: certificate)
+        ) { harness in
+            #expect(harness.baseURL.hasPrefix("https://"))
+            let response = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(response.status == 202)
+            // a client that trusts only the system store refuses the self-signed certificate
+            let strict = CurlClient(configuration: CurlClientConfiguration(timeout: 20))
+            await #expect(throws: CurlError.self) {
+                try await strict.send(CurlRequest(method: "GET", url: harness.baseURL + "/healthz"))
+            }
+        }
+    }
+}

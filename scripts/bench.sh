@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
+# Usage: scripts/bench.sh [listener]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" wrk
+ves_require_python
+ves_require_swift
+python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+
+root=$(pwd)
+shared="${VES_SHARED_DIR:-$root/../shared}"
+what="${1:-all}"
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
+swift build -c release --package-path Benchmarks
+bench="$(swift build -c release --package-path Benchmarks --show-bin-path)/ves-benchmarks"
+
+if [ "$what" = all ] || [ "$what" = listener ]; then
+    "$bench" listener \
+        --event "$root/Fixtures/model/measurement-1.3k.json" \
+        --official-schema "$shared/ves/schemas/ves-1.1_att-2016-06_event_format_updated.json" \
+        --python-script "$root/Benchmarks/python/jsonschema_rate.py"
+fi
