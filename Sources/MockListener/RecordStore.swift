@@ -366,6 +366,22 @@ public final class RecordStore: Sendable {
         return summary
     }
 
+    /// One line per invalid event or rejected request, oldest first, for the report a person reads at shutdown.
+    public func failureLines(limit: Int = 20) -> [String] {
+        let cases = state.withLock { state in state.cases.filter { !$0.valid && ($0.kind == .event || $0.kind == .rejected) } }
+        var lines = cases.prefix(limit).map { item in
+            let what =
+                item.kind == .rejected
+                ? "rejected \(item.path) (HTTP \(item.status))"
+                : "\(item.domain ?? "event")" + (item.eventId.map { " eventId \($0)" } ?? "")
+                    + (item.sourceName.map { " from \($0)" } ?? "")
+            let reasons = item.errors.map { ($0.pointer.isEmpty ? "" : "\($0.pointer): ") + $0.message }
+            return "#\(item.seq) \(what): " + reasons.joined(separator: "; ")
+        }
+        if cases.count > limit { lines.append("... and \(cases.count - limit) more (see the record)") }
+        return lines
+    }
+
     /// The lifetime summary so far.
     public var summary: ListenerSummary { state.withLock { $0.summary } }
 

@@ -112,7 +112,7 @@ private struct JSONScanner {
     /// Children of the arrays being parsed, innermost last.
     var valueStack: [JSONValue] = []
     /// Members of the objects being parsed, innermost last, with a cheap hash of each key for duplicate checks.
-    var memberStack: [(key: String, value: JSONValue)] = []
+    var memberStack: [JSONObject.Member] = []
     var keyHashStack: [UInt64] = []
     /// Decoded bytes of a string with escapes.
     var scratch: [UInt8] = []
@@ -276,7 +276,7 @@ private struct JSONScanner {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            memberStack.append((key, value))
+            memberStack.append(JSONObject.Member(key: key, value: value))
             keyHashStack.append(hash)
             hashSet?.insert(hash)
             skipWhitespace()

@@ -219,7 +219,7 @@ private struct ValidationRun {
         var seenRequired: UInt64 = 0
         if constraints.walksMembers {
             var unexpected: [String] = []
-            for member in object.members {
+            for member in object.storage {
                 var matched = false
                 if let index = constraints.entryIndex(member.key) {
                     let entry = constraints.entries[index]

@@ -25,7 +25,13 @@ public enum JSONValue: Sendable, Equatable {
 /// they have the same keys with equal values. Keys are unique: setting an existing key replaces its value in
 /// place.
 public struct JSONObject: Sendable, Equatable {
-    private var storage: [(key: String, value: JSONValue)]
+    /// One member; a struct rather than a tuple so arrays of members stay on specialized, fast paths.
+    struct Member: Sendable {
+        var key: String
+        var value: JSONValue
+    }
+
+    private(set) var storage: [Member]
 
     /// Builds an object from members in order; a repeated key keeps its first position and its last value.
     public init(_ members: [(String, JSONValue)]) {
@@ -36,7 +42,7 @@ public struct JSONObject: Sendable, Equatable {
                 if let index = storage.firstIndex(where: { $0.key == key }) {
                     storage[index].value = value
                 } else {
-                    storage.append((key, value))
+                    storage.append(Member(key: key, value: value))
                 }
             }
         } else {
@@ -47,7 +53,7 @@ public struct JSONObject: Sendable, Equatable {
                     storage[index].value = value
                 } else {
                     positions[key] = storage.count
-                    storage.append((key, value))
+                    storage.append(Member(key: key, value: value))
                 }
             }
         }
@@ -59,12 +65,12 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Members the parser already checked for duplicate keys.
-    init(uniqueMembers: [(key: String, value: JSONValue)]) {
+    init(uniqueMembers: [Member]) {
         storage = uniqueMembers
     }
 
     /// The members in document order.
-    public var members: [(key: String, value: JSONValue)] { storage }
+    public var members: [(key: String, value: JSONValue)] { storage.map { ($0.key, $0.value) } }
 
     /// The member names in document order.
     public var keys: [String] { storage.map(\.key) }
@@ -73,12 +79,19 @@ public struct JSONObject: Sendable, Equatable {
 
     public var isEmpty: Bool { storage.isEmpty }
 
+    /// Calls `body` with each member in document order, without copying the member list.
+    public func forEachMember(_ body: (String, JSONValue) throws -> Void) rethrows {
+        for index in storage.indices {
+            try body(storage[index].key, storage[index].value)
+        }
+    }
+
     /// The value of `key`, nil when absent. Setting appends a new member or replaces the value in place;
     /// setting nil removes the member.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in storage where member.key == key {
-                return member.value
+            for index in storage.indices where storage[index].key == key {
+                return storage[index].value
             }
             return nil
         }
@@ -90,7 +103,7 @@ public struct JSONObject: Sendable, Equatable {
             case (let index?, nil):
                 storage.remove(at: index)
             case (nil, let value?):
-                storage.append((key, value))
+                storage.append(Member(key: key, value: value))
             case (nil, nil):
                 break
             }

@@ -50,7 +50,7 @@ struct JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            var members = object.members
+            var members = object.storage
             if sortedKeys {
                 members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             }

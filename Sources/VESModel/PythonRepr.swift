@@ -40,7 +40,7 @@ enum PythonRepr {
             output += "]"
         case .object(let object):
             output += "{"
-            for (index, member) in object.members.enumerated() {
+            for (index, member) in object.storage.enumerated() {
                 if index > 0 { output += ", " }
                 output += string(member.key)
                 output += ": "

@@ -69,7 +69,7 @@ enum SchemaValueSemantics {
             return true
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
-            for member in a.members {
+            for member in a.storage {
                 guard let other = b[member.key], equal(member.value, other) else { return false }
             }
             return true
@@ -104,7 +104,7 @@ enum SchemaValueSemantics {
             hasher.combine(5)
             // Order-insensitive: members combine by a commutative sum of their own hashes.
             var sum = 0
-            for member in object.members {
+            for member in object.storage {
                 var memberHasher = Hasher()
                 memberHasher.combine(member.key)
                 hash(member.value, into: &memberHasher)

@@ -148,6 +148,7 @@ struct VESListenerCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         print(summary)
+        for line in listener.store.failureLines() { print("  " + line) }
         if let record { print("record: \(record)") }
         if let junit { print("junit: \(junit)") }
         fflush(nil)
