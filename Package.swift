@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VESModel", targets: ["VESModel"]),
         .library(name: "MockListener", targets: ["MockListener"]),
         .library(name: "CurlClient", targets: ["CurlClient"]),
+        .library(name: "Collectd", targets: ["Collectd"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -23,10 +24,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
     ],
     targets: [
         .target(
             name: "VESModel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Collectd",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -65,6 +75,11 @@ let package = Package(
         .testTarget(
             name: "VESModelTests",
             dependencies: ["VESModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CollectdTests",
+            dependencies: ["Collectd"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -61,6 +61,8 @@ public final class ControlState: Sendable {
     private struct State {
         var commandLists: [JSONValue] = []
         var faults: [InjectedFault] = []
+
+        var pendingFaultCount: Int { faults.reduce(0) { $0 + $1.count } }
     }
 
     private let state = Mutex(State())
@@ -95,6 +97,9 @@ public final class ControlState: Sendable {
         }
     }
 
+    /// Event POSTs still to be answered with a fault.
+    public var pendingFaultCount: Int { state.withLock { $0.pendingFaultCount } }
+
     var pending: JSONValue {
         state.withLock { state in
             .object(
@@ -109,7 +114,7 @@ public final class ControlState: Sendable {
     func clearFaults() -> Int {
         state.withLock { state in
             defer { state.faults.removeAll() }
-            return state.faults.reduce(0) { $0 + $1.count }
+            return state.pendingFaultCount
         }
     }
 

@@ -189,3 +189,24 @@ struct ControlTests {
         }
     }
 }
+
+@Suite("Graceful shutdown")
+struct ShutdownTests {
+    @Test("a request in flight at shutdown is finished, answered and recorded")
+    func inFlightRequestFinishes() async throws {
+        let (answer, summary) = try await ListenerHarness.run { harness in
+            _ = try await harness.post("/testControl/v1/faults", json: #"{"status": 202, "delay_ms": 500}"#)
+            let client = CurlClient()
+            let url = harness.baseURL + "/eventListener/v1"
+            let body = Array(SampleEvents.body(SampleEvents.fault()).utf8)
+            let answer = Task {
+                try await client.send(CurlRequest(url: url, headers: [("Content-Type", "application/json")], body: body))
+            }
+            // the request has taken the queued delay: it is in flight when the harness shuts the listener down
+            while harness.listener.control.pendingFaultCount > 0 { await Task.yield() }
+            return answer
+        }
+        #expect(try await answer.value.status == 202)
+        #expect(summary == ListenerSummary(events: 1, valid: 1, invalid: 0, rejected: 0))
+    }
+}
