@@ -32,9 +32,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// input size, so no body can exhaust the stack or memory.
 public struct JSONParser: Sendable {
     /// Deepest nesting of arrays and objects accepted (at most 1024, so parsing never exhausts the stack).
-    public var maxDepth: Int
+    public let maxDepth: Int
     /// Largest input accepted, in bytes.
-    public var maxBytes: Int
+    public let maxBytes: Int
 
     public init(maxDepth: Int = 64, maxBytes: Int = 16 * 1024 * 1024) {
         self.maxDepth = min(max(maxDepth, 1), 1024)
@@ -101,21 +101,127 @@ private let exactPowersOfTen: [Double] = [
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ]
 
-/// One parse over a contiguous buffer. Containers collect their children on shared stacks so each array or
-/// object is allocated once, at its final size.
-private struct JSONScanner {
+/// A growable stack whose top elements move, not copy, into a new array: containers being parsed collect
+/// their children here, so each array or object is allocated once, at its final size.
+private struct MoveStack<Element>: ~Copyable {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutablePointer.allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    @inline(__always)
+    mutating func push(_ element: consuming Element) {
+        if count == capacity {
+            grow()
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity *= 2
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        base[index]
+    }
+
+    /// Moves the elements from `start` to the top into a new array.
+    @inline(__always)
+    mutating func popArray(from start: Int) -> [Element] {
+        let moved = count - start
+        let source = base + start
+        count = start
+        return Self.movedArray(source, count: moved)
+    }
+
+    /// An array literal gets its storage type from a cached lookup, while the general initialisers look it
+    /// up afresh every time (some 30 ns); containers in events are small, so their usual sizes take the
+    /// literal route.
+    @inline(__always)
+    private static func movedArray(_ source: UnsafeMutablePointer<Element>, count: Int) -> [Element] {
+        @inline(__always) func take(_ index: Int) -> Element { (source + index).move() }
+        switch count {
+        case 1: return [take(0)]
+        case 2: return [take(0), take(1)]
+        case 3: return [take(0), take(1), take(2)]
+        case 4: return [take(0), take(1), take(2), take(3)]
+        case 5: return [take(0), take(1), take(2), take(3), take(4)]
+        case 6: return [take(0), take(1), take(2), take(3), take(4), take(5)]
+        case 7: return [take(0), take(1), take(2), take(3), take(4), take(5), take(6)]
+        case 8: return [take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7)]
+        case 9: return [take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8)]
+        case 10: return [take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9)]
+        case 11:
+            return [take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10)]
+        case 12:
+            return [
+                take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10),
+                take(11),
+            ]
+        case 13:
+            return [
+                take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10),
+                take(11), take(12),
+            ]
+        case 14:
+            return [
+                take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10),
+                take(11), take(12), take(13),
+            ]
+        case 15:
+            return [
+                take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10),
+                take(11), take(12), take(13), take(14),
+            ]
+        case 16:
+            return [
+                take(0), take(1), take(2), take(3), take(4), take(5), take(6), take(7), take(8), take(9), take(10),
+                take(11), take(12), take(13), take(14), take(15),
+            ]
+        default:
+            return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+                buffer.baseAddress!.moveInitialize(from: source, count: count)
+                initialized = count
+            }
+        }
+    }
+
+    mutating func pop(from start: Int) {
+        (base + start).deinitialize(count: count - start)
+        count = start
+    }
+}
+
+/// One parse over a contiguous buffer.
+private struct JSONScanner: ~Copyable {
     let base: UnsafePointer<UInt8>
     let end: Int
     let maxDepth: Int
     var position = 0
     var depth = 0
     /// Children of the arrays being parsed, innermost last.
-    var valueStack: [JSONValue] = []
+    var valueStack = MoveStack<JSONValue>(capacity: 32)
     /// Members of the objects being parsed, innermost last, with a cheap hash of each key for duplicate checks.
-    var memberStack: [JSONObject.Member] = []
-    var keyHashStack: [UInt64] = []
+    var memberStack = MoveStack<JSONObject.Member>(capacity: 32)
+    var keyHashStack = MoveStack<UInt64>(capacity: 32)
     /// Decoded bytes of a string with escapes.
     var scratch: [UInt8] = []
+    let knownNames = KnownNames.table
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
@@ -218,7 +324,7 @@ private struct JSONScanner {
         }
         let firstChild = valueStack.count
         while true {
-            valueStack.append(try parseValue())
+            valueStack.push(try parseValue())
             skipWhitespace()
             guard position < end else {
                 throw syntaxError("unexpected end of input inside an array; expected ',' or ']'")
@@ -234,13 +340,13 @@ private struct JSONScanner {
                 position += 1
                 break
             } else {
-                throw syntaxError("unexpected \(describeByte(at: position)) after an array element; expected ',' or ']'")
+                throw syntaxError(
+                    "unexpected \(describeByte(at: position)) after an array element; expected ',' or ']'"
+                )
             }
         }
-        let elements = Array(valueStack[firstChild...])
-        valueStack.removeSubrange(firstChild...)
         depth -= 1
-        return .array(elements)
+        return .array(valueStack.popArray(from: firstChild))
     }
 
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
@@ -253,8 +359,8 @@ private struct JSONScanner {
             return .object(JSONObject())
         }
         let firstMember = memberStack.count
-        // Past this many members, duplicate checks use a set of key hashes instead of a scan.
-        var hashSet: Set<UInt64>? = nil
+        // Large objects check duplicates with a set of their keys instead of a scan.
+        var keySet: Set<String>? = nil
         while true {
             guard position < end else {
                 throw syntaxError("unexpected end of input inside an object; expected a member name")
@@ -264,8 +370,8 @@ private struct JSONScanner {
             }
             let keyStart = position
             var hash: UInt64 = 0
-            let key = try parseString(hash: &hash)
-            try checkDuplicate(key: key, hash: hash, firstMember: firstMember, hashSet: &hashSet, at: keyStart)
+            let key = try parseString(hash: &hash, isKey: true)
+            try checkDuplicate(key: key, hash: hash, firstMember: firstMember, keySet: &keySet, at: keyStart)
             skipWhitespace()
             guard position < end, base[position] == Byte.colon else {
                 if position == end {
@@ -276,9 +382,8 @@ private struct JSONScanner {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            memberStack.append(JSONObject.Member(key: key, value: value))
-            keyHashStack.append(hash)
-            hashSet?.insert(hash)
+            memberStack.push(JSONObject.Member(key: key, value: value))
+            keyHashStack.push(hash)
             skipWhitespace()
             guard position < end else {
                 throw syntaxError("unexpected end of input inside an object; expected ',' or '}'")
@@ -294,39 +399,42 @@ private struct JSONScanner {
                 position += 1
                 break
             } else {
-                throw syntaxError("unexpected \(describeByte(at: position)) after an object member; expected ',' or '}'")
+                throw syntaxError(
+                    "unexpected \(describeByte(at: position)) after an object member; expected ',' or '}'"
+                )
             }
         }
-        let members = Array(memberStack[firstMember...])
-        memberStack.removeSubrange(firstMember...)
-        keyHashStack.removeSubrange(firstMember...)
+        keyHashStack.pop(from: firstMember)
         depth -= 1
-        return .object(JSONObject(uniqueMembers: members))
+        return .object(JSONObject(uniqueMembers: memberStack.popArray(from: firstMember)))
     }
 
+    /// Throws when `key` already names a member of the object being parsed. Small objects compare cheap
+    /// hashes first; large ones keep a set of their keys (with the standard library's seeded hashing, so
+    /// crafted keys cannot make the check quadratic).
     mutating func checkDuplicate(
         key: String,
         hash: UInt64,
         firstMember: Int,
-        hashSet: inout Set<UInt64>?,
+        keySet: inout Set<String>?,
         at keyStart: Int
     ) throws(JSONParseError) {
-        let memberCount = keyHashStack.count - firstMember
-        var mayRepeat: Bool
-        if let set = hashSet {
-            mayRepeat = set.contains(hash)
+        var isDuplicate = false
+        if keySet != nil {
+            isDuplicate = !keySet!.insert(key).inserted
         } else {
-            mayRepeat = false
-            for index in firstMember..<keyHashStack.count where keyHashStack[index] == hash {
-                mayRepeat = true
+            for index in firstMember..<memberStack.count
+            where keyHashStack[index] == hash && memberStack[index].key == key {
+                isDuplicate = true
                 break
             }
-            if memberCount >= 32 {
-                hashSet = Set(keyHashStack[firstMember...])
+            if !isDuplicate && memberStack.count - firstMember >= 32 {
+                var keys = Set((firstMember..<memberStack.count).map { memberStack[$0].key })
+                keys.insert(key)
+                keySet = keys
             }
         }
-        guard mayRepeat else { return }
-        for index in firstMember..<memberStack.count where keyHashStack[index] == hash && memberStack[index].key == key {
+        if isDuplicate {
             throw JSONParseError(
                 code: .duplicateKey,
                 message: "duplicate member name \(quoted(key)) at \(location(keyStart)); "
@@ -338,13 +446,15 @@ private struct JSONScanner {
 
     // MARK: Strings
 
+    /// Reads a string value. Values short enough to be stored inline are built directly; longer ones may be
+    /// known names.
     mutating func parseString() throws(JSONParseError) -> String {
         var unused: UInt64 = 0
-        return try parseString(hash: &unused)
+        return try parseString(hash: &unused, isKey: false)
     }
 
-    /// Reads a string starting at its opening quote; `hash` receives a cheap hash of its UTF-8 bytes.
-    mutating func parseString(hash: inout UInt64) throws(JSONParseError) -> String {
+    /// Reads a string starting at its opening quote. For a key, `hash` receives a cheap hash of its UTF-8 bytes.
+    mutating func parseString(hash: inout UInt64, isKey: Bool) throws(JSONParseError) -> String {
         position += 1
         let start = position
         while true {
@@ -365,10 +475,9 @@ private struct JSONScanner {
             if byte == Byte.quote {
                 let buffer = UnsafeBufferPointer(start: base + start, count: position - start)
                 position += 1
-                hash = hashBytes(buffer)
-                return String(decoding: buffer, as: UTF8.self)
+                return makeString(buffer, hash: &hash, isKey: isKey)
             } else if byte == Byte.backslash {
-                return try parseEscapedString(from: start, hash: &hash)
+                return try parseEscapedString(from: start, hash: &hash, isKey: isKey)
             } else if byte < 0x20 {
                 throw controlCharacterError(byte)
             } else if byte >= 0x80 {
@@ -377,6 +486,18 @@ private struct JSONScanner {
                 position += 1
             }
         }
+    }
+
+    /// The string for `buffer`: a shared known name when it is one, else a new string.
+    @inline(__always)
+    func makeString(_ buffer: UnsafeBufferPointer<UInt8>, hash: inout UInt64, isKey: Bool) -> String {
+        if isKey || buffer.count > 15 {
+            hash = hashBytes(buffer)
+            if let known = knownNames.lookup(buffer, hash: hash) {
+                return known
+            }
+        }
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     /// True when one of the eight bytes is a quote, a backslash, a control character or non-ASCII.
@@ -393,17 +514,20 @@ private struct JSONScanner {
     }
 
     /// Slow path for a string with escapes: decodes into `scratch` from the string's first byte.
-    mutating func parseEscapedString(from start: Int, hash: inout UInt64) throws(JSONParseError) -> String {
+    mutating func parseEscapedString(from start: Int, hash: inout UInt64, isKey: Bool) throws(JSONParseError)
+        -> String
+    {
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: position - start))
         while position < end {
             let byte = base[position]
             if byte == Byte.quote {
                 position += 1
+                var decodedHash: UInt64 = 0
                 let text = scratch.withUnsafeBufferPointer { buffer in
-                    hash = hashBytes(buffer)
-                    return String(decoding: buffer, as: UTF8.self)
+                    makeString(buffer, hash: &decodedHash, isKey: isKey)
                 }
+                hash = decodedHash
                 return text
             } else if byte == Byte.backslash {
                 try decodeEscape()
@@ -523,16 +647,17 @@ private struct JSONScanner {
     /// ill-formed: stray continuation bytes, overlong forms, surrogates, values above U+10FFFF, truncation.
     func validateUTF8Sequence(at offset: Int) throws(JSONParseError) -> Int {
         let lead = base[offset]
-        let length: Int
-        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        // The sequence length, and the range the second byte must be in to rule out overlong forms,
+        // surrogates and values above U+10FFFF.
+        let (length, secondRange): (Int, ClosedRange<UInt8>)
         switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; secondRange = 0xA0...0xBF
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; secondRange = 0x80...0x9F
-        case 0xF0: length = 4; secondRange = 0x90...0xBF
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; secondRange = 0x80...0x8F
+        case 0xC2...0xDF: (length, secondRange) = (2, 0x80...0xBF)
+        case 0xE0: (length, secondRange) = (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (length, secondRange) = (3, 0x80...0xBF)
+        case 0xED: (length, secondRange) = (3, 0x80...0x9F)
+        case 0xF0: (length, secondRange) = (4, 0x90...0xBF)
+        case 0xF1...0xF3: (length, secondRange) = (4, 0x80...0xBF)
+        case 0xF4: (length, secondRange) = (4, 0x80...0x8F)
         default:
             throw utf8Error(at: offset, "byte 0x\(hex2(lead)) cannot start a UTF-8 sequence")
         }
@@ -735,25 +860,34 @@ private func hex4(_ value: UInt32) -> String {
     hex2(UInt8(value >> 8 & 0xFF)) + hex2(UInt8(value & 0xFF))
 }
 
-/// A fast, non-cryptographic hash of a key's bytes, only used to skip most duplicate-key comparisons.
+/// A fast, non-cryptographic hash of a key's bytes, for duplicate-key checks and known-name lookups (which
+/// both still compare the bytes).
 @inline(__always)
 func hashBytes(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(buffer.count)
+    let count = buffer.count
+    var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(truncatingIfNeeded: count &+ 1)
     guard let start = buffer.baseAddress else { return hash }
     let raw = UnsafeRawPointer(start)
-    var index = 0
-    while index + 8 <= buffer.count {
-        hash = (hash ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 29
-        index += 8
+    if count >= 8 {
+        var offset = 0
+        while offset + 8 < count {
+            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 29
+            offset += 8
+        }
+        // The last eight bytes, overlapping the previous word when the length is not a multiple of eight.
+        hash ^= raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    } else if count >= 4 {
+        let low = UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        hash ^= low | high << 32
+    } else {
+        var tail: UInt64 = 0
+        for index in 0..<count {
+            tail |= UInt64(start[index]) << UInt64(index * 8)
+        }
+        hash ^= tail
     }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while index < buffer.count {
-        tail |= UInt64(start[index]) << shift
-        shift += 8
-        index += 1
-    }
-    hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+    hash = hash &* 0xC4CE_B9FE_1A85_EC53
     return hash ^ hash >> 32
 }

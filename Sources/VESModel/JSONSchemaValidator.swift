@@ -69,14 +69,20 @@ public final class JSONSchemaValidator: Sendable {
     }
 
     /// All violations of `instance` against the root schema, pointers prefixed by `pointer`.
-    public func validate(_ instance: JSONValue, pointer: String = "") -> [Violation] {
-        var run = ValidationRun(prefix: pointer, collecting: true)
-        _ = run.validate(root, instance)
-        return run.violations
+    ///
+    /// After `limit` violations validation stops and a last violation (keyword `maxViolations`) says so, so a
+    /// hostile body cannot make the report larger than the body.
+    public func validate(_ instance: JSONValue, pointer: String = "", limit: Int = 1000) -> [Violation] {
+        ValidationRun.collect(root, instance, prefix: pointer, limit: limit)
     }
 
     /// Validates against `#/definitions/<name>` (the listener validates each eventBatch item against `event`).
-    public func validate(_ instance: JSONValue, definition name: String, pointer: String) -> [Violation] {
+    public func validate(
+        _ instance: JSONValue,
+        definition name: String,
+        pointer: String,
+        limit: Int = 1000
+    ) -> [Violation] {
         guard let node = definitions[name] else {
             return [
                 Violation(
@@ -86,17 +92,15 @@ public final class JSONSchemaValidator: Sendable {
                 )
             ]
         }
-        var run = ValidationRun(prefix: pointer, collecting: true)
-        _ = run.validate(node, instance)
-        return run.violations
+        return ValidationRun.collect(node, instance, prefix: pointer, limit: limit)
     }
 
     /// True when `instance` satisfies the root schema; stops at the first violation.
     public func isValid(_ instance: JSONValue) -> Bool {
-        var run = ValidationRun(prefix: "", collecting: false)
-        return run.validate(root, instance)
+        ValidationRun.check(root, instance)
     }
 
+    /// True when the schema defines `#/definitions/<name>`.
     public func hasDefinition(_ name: String) -> Bool {
         definitions[name] != nil
     }
@@ -109,40 +113,77 @@ public final class JSONSchemaValidator: Sendable {
 
 // MARK: - Validation
 
-/// One step from a value to a child, kept as a value until a violation needs the pointer text.
-private enum PathStep {
-    case key(String)
-    case index(Int)
-}
-
-/// The state of one validation: where it is, and what it found. With `collecting` off it only answers
-/// valid/invalid and stops at the first failure (used for `anyOf`, `oneOf`, `not`).
+/// One validation: the instance's root, the path from it to where validation is, and what was found.
+///
+/// The path is a stack of integers (a member's position, or an array index `i` as `-(i + 1)`), so walking an
+/// event costs no reference counting and builds no strings; a pointer is spelled out from the root only when
+/// a violation needs one. With `collecting` off the run only answers valid/invalid and stops at the first
+/// failure (used for `anyOf`, `oneOf`, `not` and `isValid`).
 private struct ValidationRun {
     /// Deeper than this, a schema that refers to itself without consuming the instance is cut off.
     static let depthLimit = 512
 
+    let root: JSONValue
     let prefix: String
     var collecting: Bool
     var violations: [Violation] = []
-    var path: [PathStep] = []
+    /// How many violations to collect before stopping.
+    let limit: Int
+    let path: UnsafeMutablePointer<Int>
+    var pathCount = 0
     var depth = 0
 
-    init(prefix: String, collecting: Bool) {
+    private init(root: JSONValue, prefix: String, collecting: Bool, limit: Int, path: UnsafeMutablePointer<Int>) {
+        self.root = root
         self.prefix = prefix
         self.collecting = collecting
-        path.reserveCapacity(32)
+        self.limit = max(limit, 1)
+        self.path = path
     }
 
-    func pointer(appending extra: String? = nil) -> String {
+    static func collect(_ node: SchemaNode, _ instance: JSONValue, prefix: String, limit: Int) -> [Violation] {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: depthLimit + 2) { buffer in
+            var run = ValidationRun(
+                root: instance,
+                prefix: prefix,
+                collecting: true,
+                limit: limit,
+                path: buffer.baseAddress!
+            )
+            _ = run.validate(node, instance)
+            return run.violations
+        }
+    }
+
+    static func check(_ node: SchemaNode, _ instance: JSONValue) -> Bool {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: depthLimit + 2) { buffer in
+            var run = ValidationRun(root: instance, prefix: "", collecting: false, limit: 1, path: buffer.baseAddress!)
+            return run.validate(node, instance)
+        }
+    }
+
+    // MARK: Reporting
+
+    /// The pointer of the current value (plus `member`, for `required`), spelled out from the root.
+    func pointer(appending member: String? = nil) -> String {
         var pointer = prefix
-        for step in path {
-            switch step {
-            case .key(let key): pointer = JSONPointer.appending(key, to: pointer)
-            case .index(let index): pointer = JSONPointer.appending(index, to: pointer)
+        var current = root
+        for position in 0..<pathCount {
+            let step = path[position]
+            switch current {
+            case .object(let object) where step >= 0 && step < object.count:
+                let entry = object.storage[step]
+                pointer = JSONPointer.appending(entry.key, to: pointer)
+                current = entry.value
+            case .array(let elements) where step < 0 && -step - 1 < elements.count:
+                pointer = JSONPointer.appending(-step - 1, to: pointer)
+                current = elements[-step - 1]
+            default:
+                break
             }
         }
-        if let extra {
-            pointer = JSONPointer.appending(extra, to: pointer)
+        if let member {
+            pointer = JSONPointer.appending(member, to: pointer)
         }
         return pointer
     }
@@ -150,17 +191,43 @@ private struct ValidationRun {
     mutating func report(_ keyword: String, _ message: String, member: String? = nil) {
         guard collecting else { return }
         violations.append(Violation(pointer: pointer(appending: member), message: message, keyword: keyword))
+        if violations.count == limit {
+            violations.append(
+                Violation(
+                    pointer: prefix,
+                    message: "validation stopped after \(limit) violations; there may be more",
+                    keyword: "maxViolations"
+                )
+            )
+            // From here on every check fails fast, so the run unwinds without looking further.
+            collecting = false
+        }
     }
 
-    mutating func descend(_ node: SchemaNode, _ value: JSONValue, _ step: PathStep) -> Bool {
-        path.append(step)
-        let valid = validate(node, value)
-        path.removeLast()
+    @inline(__always)
+    mutating func descend(_ link: NodeLink, _ value: JSONValue, step: Int) -> Bool {
+        path[pathCount] = step
+        pathCount += 1
+        let valid = validate(link, value)
+        pathCount -= 1
         return valid
     }
 
+    // MARK: Nodes
+
+    @inline(__always)
+    mutating func validate(_ link: NodeLink, _ value: JSONValue) -> Bool {
+        link.withNode { validate($0, value) }
+    }
+
     mutating func validate(_ schema: SchemaNode, _ value: JSONValue) -> Bool {
-        let node = schema.hasReference ? schema.reference! : schema
+        if schema.hasReference {
+            return schema.reference.unsafelyUnwrapped.withNode { validateKeywords($0, value) }
+        }
+        return validateKeywords(schema, value)
+    }
+
+    mutating func validateKeywords(_ node: SchemaNode, _ value: JSONValue) -> Bool {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.depthLimit {
@@ -203,11 +270,9 @@ private struct ValidationRun {
         case .null, .bool:
             break
         }
-        if !node.allOf.isEmpty || !node.anyOf.isEmpty || !node.oneOf.isEmpty || node.not != nil {
-            if !validateCombinators(node, value) {
-                guard collecting else { return false }
-                valid = false
-            }
+        if let combinators = node.combinators, !validateCombinators(combinators, value) {
+            guard collecting else { return false }
+            valid = false
         }
         return valid
     }
@@ -219,22 +284,26 @@ private struct ValidationRun {
         var seenRequired: UInt64 = 0
         if constraints.walksMembers {
             var unexpected: [String] = []
-            for member in object.storage {
+            for position in 0..<object.storage.count {
                 var matched = false
-                if let index = constraints.entryIndex(member.key) {
-                    let entry = constraints.entries[index]
-                    seenRequired |= entry.requiredBit
-                    matched = entry.isDeclared
-                    if let schema = entry.schema, !descend(schema, member.value, .key(member.key)) {
+                if let index = constraints.entryIndex(object.storage[position].key) {
+                    seenRequired |= constraints.entries[index].requiredBit
+                    matched = constraints.entries[index].isDeclared
+                    if let schema = constraints.entries[index].schema,
+                        !descend(schema, object.storage[position].value, step: position)
+                    {
                         guard collecting else { return false }
                         valid = false
                     }
                 }
-                for pattern in constraints.patternProperties where pattern.regex.matches(member.key) {
-                    matched = true
-                    if !descend(pattern.schema, member.value, .key(member.key)) {
-                        guard collecting else { return false }
-                        valid = false
+                if !constraints.patternProperties.isEmpty {
+                    for pattern in constraints.patternProperties
+                    where pattern.regex.matches(object.storage[position].key) {
+                        matched = true
+                        if !descend(pattern.schema, object.storage[position].value, step: position) {
+                            guard collecting else { return false }
+                            valid = false
+                        }
                     }
                 }
                 if !matched {
@@ -244,9 +313,9 @@ private struct ValidationRun {
                     case .forbidden:
                         guard collecting else { return false }
                         valid = false
-                        unexpected.append(member.key)
+                        unexpected.append(object.storage[position].key)
                     case .schema(let schema):
-                        if !descend(schema, member.value, .key(member.key)) {
+                        if !descend(schema, object.storage[position].value, step: position) {
                             guard collecting else { return false }
                             valid = false
                         }
@@ -262,7 +331,8 @@ private struct ValidationRun {
                 if seenRequired != constraints.requiredMask {
                     guard collecting else { return false }
                     valid = false
-                    for (index, key) in constraints.required.enumerated() where seenRequired & (1 << UInt64(index)) == 0 {
+                    for (index, key) in constraints.required.enumerated() where seenRequired & (1 << UInt64(index)) == 0
+                    {
                         report("required", "\(PythonRepr.string(key)) is a required property", member: key)
                     }
                 }
@@ -330,13 +400,13 @@ private struct ValidationRun {
         case .any:
             break
         case .each(let schema):
-            for index in elements.indices where !descend(schema, elements[index], .index(index)) {
+            for index in 0..<elements.count where !descend(schema, elements[index], step: -index - 1) {
                 guard collecting else { return false }
                 valid = false
             }
         case .tuple(let schemas):
             for index in 0..<min(schemas.count, elements.count)
-            where !descend(schemas[index], elements[index], .index(index)) {
+            where !descend(schemas[index], elements[index], step: -index - 1) {
                 guard collecting else { return false }
                 valid = false
             }
@@ -353,7 +423,7 @@ private struct ValidationRun {
                     report("additionalItems", "Additional items are not allowed (\(rendered) \(verb) unexpected)")
                 case .schema(let schema):
                     for index in schemas.count..<elements.count
-                    where !descend(schema, elements[index], .index(index)) {
+                    where !descend(schema, elements[index], step: -index - 1) {
                         guard collecting else { return false }
                         valid = false
                     }
@@ -444,22 +514,22 @@ private struct ValidationRun {
     // MARK: Combinators
 
     /// Runs `node` on `value` only to learn whether it passes, without recording violations.
-    mutating func passes(_ node: SchemaNode, _ value: JSONValue) -> Bool {
+    mutating func passes(_ node: NodeLink, _ value: JSONValue) -> Bool {
         let wasCollecting = collecting
         collecting = false
         defer { collecting = wasCollecting }
         return validate(node, value)
     }
 
-    mutating func validateCombinators(_ node: SchemaNode, _ value: JSONValue) -> Bool {
+    mutating func validateCombinators(_ combinators: Combinators, _ value: JSONValue) -> Bool {
         var valid = true
-        for branch in node.allOf where !validate(branch, value) {
+        for branch in combinators.allOf where !validate(branch, value) {
             guard collecting else { return false }
             valid = false
         }
-        if !node.anyOf.isEmpty {
+        if !combinators.anyOf.isEmpty {
             var matched = false
-            for branch in node.anyOf where passes(branch, value) {
+            for branch in combinators.anyOf where passes(branch, value) {
                 matched = true
                 break
             }
@@ -469,9 +539,9 @@ private struct ValidationRun {
                 report("anyOf", "\(PythonRepr.render(value)) is not valid under any of the given schemas")
             }
         }
-        if !node.oneOf.isEmpty {
+        if !combinators.oneOf.isEmpty {
             var passing: [Int] = []
-            for index in node.oneOf.indices where passes(node.oneOf[index], value) {
+            for index in combinators.oneOf.indices where passes(combinators.oneOf[index], value) {
                 passing.append(index)
                 if !collecting && passing.count > 1 { return false }
             }
@@ -484,14 +554,17 @@ private struct ValidationRun {
                 valid = false
                 // Python lists the later matches first, then the first one.
                 let order = passing.dropFirst() + [passing[0]]
-                let schemas = order.map { PythonRepr.render(node.oneOfSchemas[$0]) }.joined(separator: ", ")
+                let schemas = order.map { PythonRepr.render(combinators.oneOfSchemas[$0]) }.joined(separator: ", ")
                 report("oneOf", "\(PythonRepr.render(value)) is valid under each of \(schemas)")
             }
         }
-        if let negated = node.not, passes(negated, value) {
+        if let negated = combinators.not, passes(negated, value) {
             guard collecting else { return false }
             valid = false
-            report("not", "\(PythonRepr.render(value)) should not be valid under \(PythonRepr.render(node.notSchema))")
+            report(
+                "not",
+                "\(PythonRepr.render(value)) should not be valid under \(PythonRepr.render(combinators.notSchema))"
+            )
         }
         return valid
     }

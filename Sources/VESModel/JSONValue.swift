@@ -69,7 +69,7 @@ public struct JSONObject: Sendable, Equatable {
         storage = uniqueMembers
     }
 
-    /// The members in document order.
+    /// The members in document order, as a new array (`forEachMember` walks them without one).
     public var members: [(key: String, value: JSONValue)] { storage.map { ($0.key, $0.value) } }
 
     /// The member names in document order.

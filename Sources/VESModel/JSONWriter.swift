@@ -34,7 +34,7 @@ struct JSONWriter {
         case .bool(let flag):
             append(flag ? "true" : "false")
         case .integer(let integer):
-            append(String(integer))
+            writeInteger(integer)
         case .largeInteger(let text):
             append(text)
         case .number(let number):
@@ -50,15 +50,21 @@ struct JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            var members = object.storage
             if sortedKeys {
-                members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            }
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(member.key)
-                output.append(UInt8(ascii: ":"))
-                write(member.value)
+                let members = object.storage.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                for index in members.indices {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    writeString(members[index].key)
+                    output.append(UInt8(ascii: ":"))
+                    write(members[index].value)
+                }
+            } else {
+                for index in object.storage.indices {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    writeString(object.storage[index].key)
+                    output.append(UInt8(ascii: ":"))
+                    write(object.storage[index].value)
+                }
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -68,9 +74,40 @@ struct JSONWriter {
         output.append(contentsOf: text.utf8)
     }
 
+    /// Decimal digits without building a string.
+    mutating func writeInteger(_ integer: Int64) {
+        if integer < 0 {
+            output.append(UInt8(ascii: "-"))
+        }
+        var magnitude = integer.magnitude
+        // Room for the 20 digits of the largest magnitude, filled from the end.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: buffer[index...])
+        }
+    }
+
     /// A string in quotes, escaping only what RFC 8259 requires: `"`, `\` and control characters.
     mutating func writeString(_ text: String) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escapes: copy their bytes in one go.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""):

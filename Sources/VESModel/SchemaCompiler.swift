@@ -44,14 +44,14 @@ struct SchemaCompiler {
                 }
                 target = try compile(value, at: tokens)
             }
-            pending.node.reference = target
+            pending.node.reference = NodeLink(target)
         }
         // Point every reference at the end of its chain; a chain that comes back on itself never validates.
         for node in allNodes where node.hasReference {
             var current = node
             var steps = 0
             while current.hasReference, let next = current.reference {
-                current = next
+                current = next.withNode { $0 }
                 steps += 1
                 if steps > allNodes.count {
                     throw SchemaError(
@@ -60,7 +60,7 @@ struct SchemaCompiler {
                     )
                 }
             }
-            node.reference = current
+            node.reference = NodeLink(current)
         }
     }
 
@@ -111,44 +111,46 @@ struct SchemaCompiler {
         if let known = nodesByLocation[location] {
             return known
         }
-        let node = SchemaNode(location: location)
-        nodesByLocation[location] = node
-        allNodes.append(node)
         guard case .object(let schema) = value else {
             throw invalid(location, "a schema must be an object, not \(value.typeName)")
         }
+        let node: SchemaNode
         if let reference = schema["$ref"] {
             guard case .string(let text) = reference else {
                 throw invalid(location, "'$ref' must be a string")
             }
-            node.hasReference = true
+            node = SchemaNode(location: location, referring: true)
             pendingReferences.append((node, text))
-            return node
-        }
-        try compileType(schema, into: node)
-        if let values = schema["enum"] {
-            guard case .array(let elements) = values else {
-                throw invalid(location, "'enum' must be an array")
+        } else {
+            let (allowedTypes, typeNames) = try compileType(schema, at: location)
+            var enumeration: EnumConstraint?
+            if let values = schema["enum"] {
+                guard case .array(let elements) = values else {
+                    throw invalid(location, "'enum' must be an array")
+                }
+                enumeration = EnumConstraint(values: elements)
             }
-            node.enumeration = EnumConstraint(values: elements)
+            node = SchemaNode(
+                location: location,
+                allowedTypes: allowedTypes,
+                typeNames: typeNames,
+                enumeration: enumeration,
+                object: try compileObjectKeywords(schema, at: tokens),
+                array: try compileArrayKeywords(schema, at: tokens),
+                string: try compileStringKeywords(schema, at: location),
+                numeric: try compileNumericKeywords(schema, at: location),
+                combinators: try compileCombinators(schema, at: tokens)
+            )
         }
-        node.object = try compileObjectKeywords(schema, at: tokens)
-        node.array = try compileArrayKeywords(schema, at: tokens)
-        node.string = try compileStringKeywords(schema, at: location)
-        node.numeric = try compileNumericKeywords(schema, at: location)
-        node.allOf = try compileSchemaList(schema, "allOf", at: tokens)
-        node.anyOf = try compileSchemaList(schema, "anyOf", at: tokens)
-        node.oneOf = try compileSchemaList(schema, "oneOf", at: tokens)
-        node.oneOfSchemas = schema["oneOf"]?.arrayValue ?? []
-        if let notSchema = schema["not"] {
-            node.not = try compile(notSchema, at: tokens + ["not"])
-            node.notSchema = notSchema
-        }
+        nodesByLocation[location] = node
+        allNodes.append(node)
         return node
     }
 
-    private func compileType(_ schema: JSONObject, into node: SchemaNode) throws(SchemaError) {
-        guard let type = schema["type"] else { return }
+    private func compileType(_ schema: JSONObject, at location: String) throws(SchemaError)
+        -> (JSONTypeSet, [String])
+    {
+        guard let type = schema["type"] else { return ([], []) }
         let names: [String]
         switch type {
         case .string(let name):
@@ -157,27 +159,26 @@ struct SchemaCompiler {
             var collected: [String] = []
             for element in elements {
                 guard case .string(let name) = element else {
-                    throw invalid(node.location, "'type' must be a string or an array of strings")
+                    throw invalid(location, "'type' must be a string or an array of strings")
                 }
                 collected.append(name)
             }
             names = collected
         default:
-            throw invalid(node.location, "'type' must be a string or an array of strings")
+            throw invalid(location, "'type' must be a string or an array of strings")
         }
         var allowed: JSONTypeSet = []
         for name in names {
             guard let set = JSONTypeSet(typeName: name) else {
                 throw invalid(
-                    node.location,
+                    location,
                     "unknown type '\(name)'; draft-04 types are array, boolean, integer, null, number, object, string"
                 )
             }
             allowed.formUnion(set)
         }
-        node.typeNames = names
         // An empty list allows nothing; keep it distinguishable from "no type keyword".
-        node.allowedTypes = names.isEmpty ? JSONTypeSet(rawValue: 0x80) : allowed
+        return (names.isEmpty ? .impossible : allowed, names)
     }
 
     private mutating func compileObjectKeywords(
@@ -190,52 +191,52 @@ struct SchemaCompiler {
         ]
         guard keywords.contains(where: { schema[$0] != nil }) else { return nil }
         let location = Self.location(tokens)
-        let constraints = ObjectConstraints()
 
-        var declared: [(key: String, schema: SchemaNode)] = []
-        if let properties = schema["properties"] {
-            guard case .object(let members) = properties else {
+        var properties: [(key: String, schema: NodeLink)] = []
+        if let value = schema["properties"] {
+            guard case .object(let members) = value else {
                 throw invalid(location, "'properties' must be an object of schemas")
             }
-            for member in members.members {
-                declared.append((member.key, try compile(member.value, at: tokens + ["properties", member.key])))
+            for member in members.storage {
+                let node = try compile(member.value, at: tokens + ["properties", member.key])
+                properties.append((member.key, NodeLink(node)))
             }
         }
-        if let required = schema["required"] {
-            guard case .array(let elements) = required else {
+        var required: [String] = []
+        if let value = schema["required"] {
+            guard case .array(let elements) = value else {
                 throw invalid(location, "'required' must be an array of strings")
             }
             for element in elements {
                 guard case .string(let key) = element else {
                     throw invalid(location, "'required' must be an array of strings")
                 }
-                if !constraints.required.contains(key) {
-                    constraints.required.append(key)
+                if !required.contains(key) {
+                    required.append(key)
                 }
             }
         }
-        buildEntryTable(constraints, declared: declared)
-
-        if let patterns = schema["patternProperties"] {
-            guard case .object(let members) = patterns else {
+        var patternProperties: [(pattern: String, regex: SchemaRegex, schema: NodeLink)] = []
+        if let value = schema["patternProperties"] {
+            guard case .object(let members) = value else {
                 throw invalid(location, "'patternProperties' must be an object of schemas")
             }
-            for member in members.members {
+            for member in members.storage {
                 let regex = try compileRegex(member.key, at: location)
                 let node = try compile(member.value, at: tokens + ["patternProperties", member.key])
-                constraints.patternProperties.append((member.key, regex, node))
+                patternProperties.append((member.key, regex, NodeLink(node)))
             }
         }
-        if let additional = schema["additionalProperties"] {
-            constraints.additional = try compileAdditional(additional, at: tokens + ["additionalProperties"])
+        var additional = AdditionalRule.allowed
+        if let value = schema["additionalProperties"] {
+            additional = try compileAdditional(value, at: tokens + ["additionalProperties"])
         }
-        constraints.minProperties = try count(schema, "minProperties", at: location)
-        constraints.maxProperties = try count(schema, "maxProperties", at: location)
-        if let dependencies = schema["dependencies"] {
-            guard case .object(let members) = dependencies else {
+        var dependencies: [(key: String, dependency: ObjectConstraints.Dependency)] = []
+        if let value = schema["dependencies"] {
+            guard case .object(let members) = value else {
                 throw invalid(location, "'dependencies' must be an object")
             }
-            for member in members.members {
+            for member in members.storage {
                 if case .array(let elements) = member.value {
                     var keys: [String] = []
                     for element in elements {
@@ -244,44 +245,22 @@ struct SchemaCompiler {
                         }
                         keys.append(key)
                     }
-                    constraints.dependencies.append((member.key, .keys(keys)))
+                    dependencies.append((member.key, .keys(keys)))
                 } else {
                     let node = try compile(member.value, at: tokens + ["dependencies", member.key])
-                    constraints.dependencies.append((member.key, .schema(node)))
+                    dependencies.append((member.key, .schema(NodeLink(node))))
                 }
             }
         }
-        return constraints
-    }
-
-    /// Merges `properties` and `required` into entries grouped by key length, with one bit per required key.
-    private func buildEntryTable(_ constraints: ObjectConstraints, declared: [(key: String, schema: SchemaNode)]) {
-        constraints.requiredFitsMask = constraints.required.count <= 64
-        func bit(_ key: String) -> UInt64 {
-            guard constraints.requiredFitsMask, let index = constraints.required.firstIndex(of: key) else { return 0 }
-            return 1 << UInt64(index)
-        }
-        var entries: [ObjectConstraints.Entry] = declared.map {
-            ObjectConstraints.Entry(key: $0.key, schema: $0.schema, isDeclared: true, requiredBit: bit($0.key))
-        }
-        for key in constraints.required where !declared.contains(where: { $0.key == key }) {
-            entries.append(ObjectConstraints.Entry(key: key, schema: nil, isDeclared: false, requiredBit: bit(key)))
-        }
-        entries.sort { $0.key.utf8.count < $1.key.utf8.count }
-        let longest = entries.last?.key.utf8.count ?? -1
-        var lengthStart = [Int](repeating: 0, count: longest + 2)
-        var index = 0
-        for length in 0...(longest + 1) {
-            lengthStart[length] = index
-            while index < entries.count, entries[index].key.utf8.count == length {
-                index += 1
-            }
-        }
-        constraints.entries = entries
-        constraints.lengthStart = lengthStart
-        if constraints.requiredFitsMask {
-            constraints.requiredMask = entries.reduce(0) { $0 | $1.requiredBit }
-        }
+        return ObjectConstraints(
+            properties: properties,
+            required: required,
+            patternProperties: patternProperties,
+            additional: additional,
+            minProperties: try count(schema, "minProperties", at: location),
+            maxProperties: try count(schema, "maxProperties", at: location),
+            dependencies: dependencies
+        )
     }
 
     private mutating func compileArrayKeywords(
@@ -291,54 +270,61 @@ struct SchemaCompiler {
         let keywords = ["items", "additionalItems", "minItems", "maxItems", "uniqueItems"]
         guard keywords.contains(where: { schema[$0] != nil }) else { return nil }
         let location = Self.location(tokens)
-        let constraints = ArrayConstraints()
+        var items = ArrayConstraints.Items.any
         switch schema["items"] {
         case nil:
             break
         case .array(let elements)?:
-            var nodes: [SchemaNode] = []
+            var nodes: [NodeLink] = []
             for (index, element) in elements.enumerated() {
-                nodes.append(try compile(element, at: tokens + ["items", String(index)]))
+                nodes.append(NodeLink(try compile(element, at: tokens + ["items", String(index)])))
             }
-            constraints.items = .tuple(nodes)
-        case let items?:
-            constraints.items = .each(try compile(items, at: tokens + ["items"]))
+            items = .tuple(nodes)
+        case let value?:
+            items = .each(NodeLink(try compile(value, at: tokens + ["items"])))
         }
-        if let additional = schema["additionalItems"] {
-            constraints.additionalItems = try compileAdditional(additional, at: tokens + ["additionalItems"])
+        var additionalItems = AdditionalRule.allowed
+        if let value = schema["additionalItems"] {
+            additionalItems = try compileAdditional(value, at: tokens + ["additionalItems"])
         }
-        constraints.minItems = try count(schema, "minItems", at: location)
-        constraints.maxItems = try count(schema, "maxItems", at: location)
-        if let unique = schema["uniqueItems"] {
-            guard case .bool(let flag) = unique else {
+        var uniqueItems = false
+        if let value = schema["uniqueItems"] {
+            guard case .bool(let flag) = value else {
                 throw invalid(location, "'uniqueItems' must be a boolean")
             }
-            constraints.uniqueItems = flag
+            uniqueItems = flag
         }
-        return constraints
+        return ArrayConstraints(
+            items: items,
+            additionalItems: additionalItems,
+            minItems: try count(schema, "minItems", at: location),
+            maxItems: try count(schema, "maxItems", at: location),
+            uniqueItems: uniqueItems
+        )
     }
 
     private func compileStringKeywords(_ schema: JSONObject, at location: String) throws(SchemaError)
         -> StringConstraints?
     {
         guard schema["minLength"] != nil || schema["maxLength"] != nil || schema["pattern"] != nil else { return nil }
-        let constraints = StringConstraints()
-        constraints.minLength = try count(schema, "minLength", at: location)
-        constraints.maxLength = try count(schema, "maxLength", at: location)
-        if let pattern = schema["pattern"] {
-            guard case .string(let text) = pattern else {
+        var pattern: (text: String, regex: SchemaRegex)?
+        if let value = schema["pattern"] {
+            guard case .string(let text) = value else {
                 throw invalid(location, "'pattern' must be a string")
             }
-            constraints.pattern = (text, try compileRegex(text, at: location))
+            pattern = (text, try compileRegex(text, at: location))
         }
-        return constraints
+        return StringConstraints(
+            minLength: try count(schema, "minLength", at: location),
+            maxLength: try count(schema, "maxLength", at: location),
+            pattern: pattern
+        )
     }
 
     private func compileNumericKeywords(_ schema: JSONObject, at location: String) throws(SchemaError)
         -> NumericConstraints?
     {
         guard schema["minimum"] != nil || schema["maximum"] != nil || schema["multipleOf"] != nil else { return nil }
-        let constraints = NumericConstraints()
         func bound(_ keyword: String, exclusiveKeyword: String) throws(SchemaError) -> NumericConstraints.Bound? {
             guard let written = schema[keyword] else { return nil }
             guard let value = SchemaValueSemantics.Number(written) else {
@@ -353,29 +339,52 @@ struct SchemaCompiler {
             }
             return NumericConstraints.Bound(value: value, written: written, exclusive: exclusive)
         }
-        constraints.minimum = try bound("minimum", exclusiveKeyword: "exclusiveMinimum")
-        constraints.maximum = try bound("maximum", exclusiveKeyword: "exclusiveMaximum")
+        var multipleOf: (value: SchemaValueSemantics.Number, written: JSONValue)?
         if let written = schema["multipleOf"] {
             guard let value = SchemaValueSemantics.Number(written), value.doubleValue > 0 else {
                 throw invalid(location, "'multipleOf' must be a number greater than 0")
             }
-            constraints.multipleOf = (value, written)
+            multipleOf = (value, written)
         }
-        return constraints
+        return NumericConstraints(
+            minimum: try bound("minimum", exclusiveKeyword: "exclusiveMinimum"),
+            maximum: try bound("maximum", exclusiveKeyword: "exclusiveMaximum"),
+            multipleOf: multipleOf
+        )
+    }
+
+    private mutating func compileCombinators(_ schema: JSONObject, at tokens: [String]) throws(SchemaError)
+        -> Combinators?
+    {
+        guard schema["allOf"] != nil || schema["anyOf"] != nil || schema["oneOf"] != nil || schema["not"] != nil else {
+            return nil
+        }
+        var not: NodeLink?
+        if let notSchema = schema["not"] {
+            not = NodeLink(try compile(notSchema, at: tokens + ["not"]))
+        }
+        return Combinators(
+            allOf: try compileSchemaList(schema, "allOf", at: tokens),
+            anyOf: try compileSchemaList(schema, "anyOf", at: tokens),
+            oneOf: try compileSchemaList(schema, "oneOf", at: tokens),
+            oneOfSchemas: schema["oneOf"]?.arrayValue ?? [],
+            not: not,
+            notSchema: schema["not"] ?? .null
+        )
     }
 
     private mutating func compileSchemaList(
         _ schema: JSONObject,
         _ keyword: String,
         at tokens: [String]
-    ) throws(SchemaError) -> [SchemaNode] {
+    ) throws(SchemaError) -> [NodeLink] {
         guard let list = schema[keyword] else { return [] }
         guard case .array(let elements) = list, !elements.isEmpty else {
             throw invalid(Self.location(tokens), "'\(keyword)' must be a non-empty array of schemas")
         }
-        var nodes: [SchemaNode] = []
+        var nodes: [NodeLink] = []
         for (index, element) in elements.enumerated() {
-            nodes.append(try compile(element, at: tokens + [keyword, String(index)]))
+            nodes.append(NodeLink(try compile(element, at: tokens + [keyword, String(index)])))
         }
         return nodes
     }
@@ -386,7 +395,7 @@ struct SchemaCompiler {
         if case .bool(let allowed) = value {
             return allowed ? .allowed : .forbidden
         }
-        return .schema(try compile(value, at: tokens))
+        return .schema(NodeLink(try compile(value, at: tokens)))
     }
 
     private func count(_ schema: JSONObject, _ keyword: String, at location: String) throws(SchemaError) -> Int? {

@@ -69,8 +69,19 @@ enum SchemaValueSemantics {
             return true
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
+            if a.count <= 16 {
+                for member in a.storage {
+                    guard let other = b[member.key], equal(member.value, other) else { return false }
+                }
+                return true
+            }
+            var others: [String: JSONValue] = [:]
+            others.reserveCapacity(b.count)
+            for member in b.storage {
+                others[member.key] = member.value
+            }
             for member in a.storage {
-                guard let other = b[member.key], equal(member.value, other) else { return false }
+                guard let other = others[member.key], equal(member.value, other) else { return false }
             }
             return true
         default:

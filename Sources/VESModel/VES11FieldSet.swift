@@ -71,7 +71,9 @@ indirect enum VESFieldType: Sendable {
             [
                 "type": "array",
                 "uniqueItems": true,
-                "items": ["type": "array", "items": [["type": "string"], ["type": "number"]], "additionalItems": false],
+                "items": [
+                    "type": "array", "items": [["type": "string"], ["type": "number"]], "additionalItems": false,
+                ],
             ]
         case .unconstrained:
             [:]
@@ -234,7 +236,10 @@ enum VES11Datatypes {
             ]
         ),
         // The spec draws this as a record holding one required list; the file makes it the list itself.
-        VESDatatype(name: "eventDomainThrottleSpecificationList", shape: .list(of: .datatype("eventDomainThrottleSpecification"))),
+        VESDatatype(
+            name: "eventDomainThrottleSpecificationList",
+            shape: .list(of: .datatype("eventDomainThrottleSpecification"))
+        ),
         // Likewise the spec's eventList record is, in the file, the array of events itself.
         VESDatatype(name: "eventList", shape: .list(of: .datatype("event"))),
         .record(

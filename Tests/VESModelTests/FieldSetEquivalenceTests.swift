@@ -134,7 +134,10 @@ struct FieldSetEquivalenceTests {
         let official = try official()
         #expect(MutationBase.all.count >= HandMadeEvents.events.count + HandMadeEvents.definitions.count + 4)
         for base in MutationBase.all {
-            #expect(base.violations(builtIn, base.value).isEmpty, "\(base.name): \(base.violations(builtIn, base.value))")
+            #expect(
+                base.violations(builtIn, base.value).isEmpty,
+                "\(base.name): \(base.violations(builtIn, base.value))"
+            )
             #expect(base.violations(official, base.value).isEmpty, "\(base.name)")
         }
     }
@@ -160,7 +163,9 @@ struct FieldSetEquivalenceTests {
                 #expect(Set(ours) == Set(theirs), "\(mutation) at \(pointer)")
                 guard !ours.isEmpty else { continue }
                 invalidCount += 1
-                let parentIsObject = JSONPointer.resolve(String(pointer[..<pointer.lastIndex(of: "/")!]), in: base.value)?.objectValue != nil
+                let parentIsObject =
+                    JSONPointer.resolve(String(pointer[..<pointer.lastIndex(of: "/")!]), in: base.value)?.objectValue
+                    != nil
                 switch mutation {
                 case .remove where parentIsObject:
                     // A dropped member can only break `required`, named by the member's own pointer.
@@ -186,23 +191,46 @@ struct FieldSetEquivalenceTests {
         let official = try official()
         let cases: [([String], Mutation, String, String)] = [
             (["event", "faultFields", "eventSeverity"], .remove, "/event/faultFields/eventSeverity", "required"),
-            (["event", "faultFields", "eventSourceType"], .replace("port"), "/event/faultFields/eventSourceType", "enum"),
-            (["event", "faultFields", "vfStatus"], .replace("Requesting Termination"), "/event/faultFields/vfStatus", "enum"),
+            (
+                ["event", "faultFields", "eventSourceType"], .replace("port"), "/event/faultFields/eventSourceType",
+                "enum"
+            ),
+            (
+                ["event", "faultFields", "vfStatus"], .replace("Requesting Termination"), "/event/faultFields/vfStatus",
+                "enum"
+            ),
             (["event", "commonEventHeader", "sequence"], .replace(1.5), "/event/commonEventHeader/sequence", "type"),
-            (["event", "commonEventHeader", "domain"], .replace("measurement"), "/event/commonEventHeader/domain", "enum"),
+            (
+                ["event", "commonEventHeader", "domain"], .replace("measurement"), "/event/commonEventHeader/domain",
+                "enum"
+            ),
             (["event", "commonEventHeader"], .remove, "/event/commonEventHeader", "required"),
-            (["event", "faultFields", "alarmAdditionalInformation", "1", "value"], .replace(2), "/event/faultFields/alarmAdditionalInformation/1/value", "type"),
+            (
+                ["event", "faultFields", "alarmAdditionalInformation", "1", "value"], .replace(2),
+                "/event/faultFields/alarmAdditionalInformation/1/value", "type"
+            ),
         ]
         for (tokens, mutation, pointer, keyword) in cases {
             let mutated = Self.apply(mutation, at: tokens[...], to: HandMadeEvents.fault)
             for validator in [builtIn, official] {
-                #expect(validator.validate(mutated).map { [$0.pointer, $0.keyword] } == [[pointer, keyword]], "\(pointer)")
+                #expect(
+                    validator.validate(mutated).map { [$0.pointer, $0.keyword] } == [[pointer, keyword]],
+                    "\(pointer)"
+                )
             }
         }
-        let syslogType = Self.apply(.replace("virtualNetworkFunction(9)"), at: ["event", "faultFields", "eventSourceType"], to: HandMadeEvents.fault)
+        let syslogType = Self.apply(
+            .replace("virtualNetworkFunction(9)"),
+            at: ["event", "faultFields", "eventSourceType"],
+            to: HandMadeEvents.fault
+        )
         #expect(builtIn.validate(syslogType).map(\.keyword) == ["enum"])
         let measurement = try SharedMaterial.json(try SharedMaterial.fixture("measurement-1.3k.json"))
-        let noVNics = Self.apply(.remove, at: ["event", "measurementsForVfScalingFields", "vNicUsageArray"], to: measurement)
+        let noVNics = Self.apply(
+            .remove,
+            at: ["event", "measurementsForVfScalingFields", "vNicUsageArray"],
+            to: measurement
+        )
         #expect(
             builtIn.validate(noVNics)
                 == [

@@ -26,7 +26,9 @@ enum HandMadeEvents {
     static let capacity: JSONValue = [
         "event": [
             "commonEventHeader": header("capacity", eventType: "Capacity_vFirewall_Sessions"),
-            "capacityFields": ["capacityFieldsVersion": 1.0, "additionalFields": [field, ["name": "k", "value": ""]]],
+            "capacityFields": [
+                "capacityFieldsVersion": 1.0, "additionalFields": [field, ["name": "k", "value": ""]],
+            ],
         ]
     ]
 
@@ -91,8 +93,8 @@ enum HandMadeEvents {
                         "vNicIdentifier": "eth0",
                         "broadcastPacketsIn": 0.0,
                         "broadcastPacketsOut": 0.0,
-                        "bytesIn": 61530000,
-                        "bytesOut": 45410000,
+                        "bytesIn": 61_530_000,
+                        "bytesOut": 45_410_000,
                         "multicastPacketsIn": 1.0,
                         "multicastPacketsOut": 0,
                         "unicastPacketsIn": 4000,
@@ -274,7 +276,10 @@ enum HandMadeEvents {
             [
                 "eventThrottlingMode": "throttled",
                 "eventDomainThrottleSpecificationList": [
-                    ["eventDomain": "fault", "suppressedFieldNames": ["alarmInterfaceA", "alarmAdditionalInformation"]],
+                    [
+                        "eventDomain": "fault",
+                        "suppressedFieldNames": ["alarmInterfaceA", "alarmAdditionalInformation"],
+                    ],
                     [
                         "eventDomain": "thresholdCrossingAlert",
                         "suppressedFieldNames": ["possibleRootCause"],
@@ -285,7 +290,13 @@ enum HandMadeEvents {
                 ],
             ]
         ),
-        ("requestError", ["messageId": "SVC0002", "text": "Invalid input value for message part %1", "url": "", "variables": "/event"]),
+        (
+            "requestError",
+            [
+                "messageId": "SVC0002", "text": "Invalid input value for message part %1", "url": "",
+                "variables": "/event",
+            ]
+        ),
         ("eventList", [fault["event"]!, heartbeat["event"]!, syslog["event"]!]),
         ("event", measurement["event"]!),
     ]

@@ -1,5 +1,6 @@
 import Testing
-import VESModel
+
+@testable import VESModel
 
 @Suite("JSON parser")
 struct JSONParserTests {
@@ -164,7 +165,9 @@ struct JSONParserTests {
         let sixtyFive = String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
         #expect(failure(sixtyFive)?.code == .tooDeep)
         #expect(failure(hundred, parser: JSONParser(maxDepth: 100)) == nil)
-        #expect(failure(String(repeating: "[", count: 100_000), parser: JSONParser(maxDepth: 1_000_000))?.code == .tooDeep)
+        #expect(
+            failure(String(repeating: "[", count: 100_000), parser: JSONParser(maxDepth: 1_000_000))?.code == .tooDeep
+        )
     }
 
     @Test("input larger than maxBytes is refused before parsing")
@@ -272,6 +275,29 @@ struct JSONParserTests {
         #expect(many["k3"] == 23)
         let reordered = JSONObject((0..<20).reversed().map { ("k\($0)", JSONValue.integer(Int64($0 + 20))) })
         #expect(many == reordered)
+    }
+
+    @Test("names of the field set come back exactly, and near misses are not mistaken for them")
+    func knownNames() throws {
+        var names: [String] = []
+        for datatype in VES11Datatypes.all {
+            names.append(datatype.name)
+            if case .record(let fields) = datatype.shape {
+                names += fields.map(\.name)
+            }
+        }
+        names += ["measurementsForVfScaling", "Requesting termination", "virtualMachine(8)"]
+        var variants: [String] = []
+        for name in Set(names) {
+            variants += [name, name + "x", String(name.dropLast()), name.uppercased(), "x" + name.dropFirst()]
+        }
+        let unique = Array(Set(variants))
+        let text = "{" + unique.map { "\"\($0)\": \"\($0)\"" }.joined(separator: ",") + "}"
+        let object = try #require(try parser.parse(text).objectValue)
+        #expect(object.keys == unique)
+        for member in object.members {
+            #expect(member.value == .string(member.key))
+        }
     }
 
     @Test("bytes, buffers and strings parse alike")

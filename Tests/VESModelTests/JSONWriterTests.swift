@@ -109,4 +109,3 @@ struct JSONWriterTests {
         #expect(JSONPointer.resolve("/a~1b/2", in: document) == nil)
     }
 }
-

@@ -72,7 +72,10 @@ struct ReferencePluginTests {
         let schema27 = try SharedMaterial.officialValidator("27.2")
         for body in bodies {
             let eventId = body["event"]?["commonEventHeader"]?["eventId"]?.stringValue ?? "?"
-            #expect(VES11FieldSet.validator.validate(body).isEmpty, "event \(eventId): \(VES11FieldSet.validator.validate(body))")
+            #expect(
+                VES11FieldSet.validator.validate(body).isEmpty,
+                "event \(eventId): \(VES11FieldSet.validator.validate(body))"
+            )
             #expect(official.validate(body).isEmpty, "event \(eventId): \(official.validate(body))")
         }
         for body in measurements {

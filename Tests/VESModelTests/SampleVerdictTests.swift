@@ -15,7 +15,8 @@ struct SampleVerdict: CustomTestStringConvertible, Sendable {
 
     var testDescription: String {
         let name = sample.split(separator: "/").last.map(String.init) ?? sample
-        return "\(name) under \(schemaKey)\(schemaKey.hasPrefix("ve-1.1") ? (builtIn ? " [built-in]" : " [official file]") : "")"
+        return
+            "\(name) under \(schemaKey)\(schemaKey.hasPrefix("ve-1.1") ? (builtIn ? " [built-in]" : " [official file]") : "")"
     }
 
     static let verdictFile = SharedMaterial.path("ves/samples/EXPECTED_VERDICTS.json")
@@ -31,9 +32,13 @@ struct SampleVerdict: CustomTestStringConvertible, Sendable {
             for verdict in verdicts.members {
                 guard let expected = verdict.value.stringValue else { continue }
                 if verdict.key.hasPrefix("ve-1.1") {
-                    cases.append(SampleVerdict(sample: sample.key, schemaKey: verdict.key, expected: expected, builtIn: true))
+                    cases.append(
+                        SampleVerdict(sample: sample.key, schemaKey: verdict.key, expected: expected, builtIn: true)
+                    )
                 }
-                cases.append(SampleVerdict(sample: sample.key, schemaKey: verdict.key, expected: expected, builtIn: false))
+                cases.append(
+                    SampleVerdict(sample: sample.key, schemaKey: verdict.key, expected: expected, builtIn: false)
+                )
             }
         }
         return cases
@@ -48,7 +53,10 @@ struct SampleVerdict: CustomTestStringConvertible, Sendable {
 struct SampleVerdictTests {
     @Test("the verdict file is found and lists every schema")
     func verdictFileIsRead() {
-        #expect(SampleVerdict.all.count >= 17 * 5, "read \(SampleVerdict.all.count) cases from \(SampleVerdict.verdictFile)")
+        #expect(
+            SampleVerdict.all.count >= 17 * 5,
+            "read \(SampleVerdict.all.count) cases from \(SampleVerdict.verdictFile)"
+        )
         #expect(Set(SampleVerdict.all.map(\.schemaKey)) == Set(SharedMaterial.schemaFiles.keys))
     }
 
@@ -60,7 +68,9 @@ struct SampleVerdictTests {
         if verdict.expected == "valid" {
             #expect(violations.isEmpty, "expected valid, got \(messages)")
         } else {
-            let prefix = try #require(verdict.expected.split(separator: "invalid: ", maxSplits: 1).last.map(String.init))
+            let prefix = try #require(
+                verdict.expected.split(separator: "invalid: ", maxSplits: 1).last.map(String.init)
+            )
             #expect(!violations.isEmpty, "expected invalid (\(prefix))")
             #expect(messages.contains { $0.hasPrefix(prefix) }, "no message starts with \"\(prefix)\"; got \(messages)")
         }

@@ -27,7 +27,11 @@ struct SchemaValidatorTests {
     func types() throws {
         #expect(try check(["type": "integer"], 1).isEmpty)
         #expect(try check(["type": "integer"], .largeInteger("99999999999999999999")).isEmpty)
-        #expect(try check(["type": "integer"], 1.0) == [Violation(pointer: "", message: "1.0 is not of type 'integer'", keyword: "type")])
+        #expect(
+            try check(["type": "integer"], 1.0) == [
+                Violation(pointer: "", message: "1.0 is not of type 'integer'", keyword: "type")
+            ]
+        )
         #expect(try check(["type": "number"], 1).isEmpty)
         #expect(try check(["type": "number"], .largeInteger("99999999999999999999")).isEmpty)
         #expect(try check(["type": "number"], true).first?.message == "True is not of type 'number'")
@@ -35,7 +39,9 @@ struct SchemaValidatorTests {
         #expect(try check(["type": "string"], 1.0).first?.message == "1.0 is not of type 'string'")
         #expect(try check(["type": "object"], []).first?.message == "[] is not of type 'object'")
         #expect(try check(["type": ["string", "null"]], .null).isEmpty)
-        #expect(try check(["type": ["string", "number"]], .null).first?.message == "None is not of type 'string', 'number'")
+        #expect(
+            try check(["type": ["string", "number"]], .null).first?.message == "None is not of type 'string', 'number'"
+        )
         #expect(try check(["type": "number"], "4.0.1").first?.message == "'4.0.1' is not of type 'number'")
     }
 
@@ -129,7 +135,9 @@ struct SchemaValidatorTests {
 
     @Test("items, tuples and additionalItems")
     func items() throws {
-        let tuple: JSONValue = ["type": "array", "items": [["type": "string"], ["type": "number"]], "additionalItems": false]
+        let tuple: JSONValue = [
+            "type": "array", "items": [["type": "string"], ["type": "number"]], "additionalItems": false,
+        ]
         #expect(try check(tuple, ["a", 1]).isEmpty)
         #expect(try check(tuple, ["a"]).isEmpty)
         #expect(try check(tuple, [1, "a"]).map(\.pointer) == ["/0", "/1"])
@@ -137,7 +145,10 @@ struct SchemaValidatorTests {
             try check(tuple, ["a", 1, 2, .null]).first?.message
                 == "Additional items are not allowed (2, None were unexpected)"
         )
-        #expect(try check(["items": [["type": "string"]], "additionalItems": ["type": "integer"]], ["a", 1, "b"]).first?.pointer == "/2")
+        #expect(
+            try check(["items": [["type": "string"]], "additionalItems": ["type": "integer"]], ["a", 1, "b"]).first?
+                .pointer == "/2"
+        )
         // Without the tuple form, additionalItems does nothing (draft-04).
         #expect(try check(["additionalItems": false], [1, 2]).isEmpty)
         #expect(try check(["items": ["type": "string"], "additionalItems": false], ["a", "b"]).isEmpty)
@@ -161,11 +172,17 @@ struct SchemaValidatorTests {
     @Test("numbers: bounds, exclusive bounds and multipleOf")
     func numbers() throws {
         #expect(try check(["minimum": 0], -1).first?.message == "-1 is less than the minimum of 0")
-        #expect(try check(["minimum": 0, "exclusiveMinimum": true], 0).first?.message == "0 is less than or equal to the minimum of 0")
+        #expect(
+            try check(["minimum": 0, "exclusiveMinimum": true], 0).first?.message
+                == "0 is less than or equal to the minimum of 0"
+        )
         #expect(try check(["maximum": 23], 23.5).first?.message == "23.5 is greater than the maximum of 23")
-        #expect(try check(["maximum": 1.5, "exclusiveMaximum": true], 1.5).first?.message == "1.5 is greater than or equal to the maximum of 1.5")
-        #expect(try check(["maximum": 9007199254740992], 9007199254740993).count == 1)
-        #expect(try check(["maximum": 9007199254740992.0], 9007199254740993).count == 1)
+        #expect(
+            try check(["maximum": 1.5, "exclusiveMaximum": true], 1.5).first?.message
+                == "1.5 is greater than or equal to the maximum of 1.5"
+        )
+        #expect(try check(["maximum": 9_007_199_254_740_992], 9_007_199_254_740_993).count == 1)
+        #expect(try check(["maximum": 9007199254740992.0], 9_007_199_254_740_993).count == 1)
         #expect(try check(["minimum": 0], "text").isEmpty)
         #expect(try check(["multipleOf": 2], 7).first?.message == "7 is not a multiple of 2")
         #expect(try check(["multipleOf": 2], 8.0).isEmpty)
@@ -191,7 +208,10 @@ struct SchemaValidatorTests {
         #expect(try check(["minProperties": 1], [:]).first?.message == "{} should be non-empty")
         #expect(try check(["minProperties": 2], ["a": 1]).first?.message == "{'a': 1} does not have enough properties")
         #expect(try check(["maxProperties": 0], ["a": 1]).first?.message == "{'a': 1} is expected to be empty")
-        #expect(try check(["maxProperties": 1], ["a": 1, "b": 2]).first?.message == "{'a': 1, 'b': 2} has too many properties")
+        #expect(
+            try check(["maxProperties": 1], ["a": 1, "b": 2]).first?.message
+                == "{'a': 1, 'b': 2} has too many properties"
+        )
         let dependencies: JSONValue = ["dependencies": ["a": ["b", "c"], "d": ["required": ["e"]]]]
         #expect(try check(dependencies, ["a": 1, "b": 2]).first?.message == "'c' is a dependency of 'a'")
         #expect(try check(dependencies, ["d": 1]).first?.pointer == "/e")
@@ -204,7 +224,13 @@ struct SchemaValidatorTests {
         #expect(try check(oneOf, 1).isEmpty)
         #expect(
             try check(oneOf, 1.5, pointer: "/x")
-                == [Violation(pointer: "/x", message: "1.5 is not valid under any of the given schemas", keyword: "oneOf")]
+                == [
+                    Violation(
+                        pointer: "/x",
+                        message: "1.5 is not valid under any of the given schemas",
+                        keyword: "oneOf"
+                    )
+                ]
         )
         let overlapping: JSONValue = ["oneOf": [["type": "integer"], ["type": "number"]]]
         #expect(
@@ -217,7 +243,10 @@ struct SchemaValidatorTests {
         #expect(try check(anyOf, ["v": 1.5]).first?.pointer == "/v")
         let allOf: JSONValue = ["allOf": [["required": ["a"]], ["required": ["b"]]]]
         #expect(Set(try check(allOf, [:]).map(\.pointer)) == ["/a", "/b"])
-        #expect(try check(["not": ["type": "string"]], "s").first?.message == "'s' should not be valid under {'type': 'string'}")
+        #expect(
+            try check(["not": ["type": "string"]], "s").first?.message
+                == "'s' should not be valid under {'type': 'string'}"
+        )
         #expect(try check(["not": ["type": "string"]], 1).isEmpty)
     }
 
@@ -255,7 +284,10 @@ struct SchemaValidatorTests {
         #expect(validator.validate(tree).map(\.pointer) == ["/t/children/0/children/0/value"])
         #expect(validator.hasDefinition("tree"))
         #expect(!validator.hasDefinition("nope"))
-        #expect(validator.validate(["value": 1.5], definition: "tree", pointer: "/eventList/0").first?.pointer == "/eventList/0/value")
+        #expect(
+            validator.validate(["value": 1.5], definition: "tree", pointer: "/eventList/0").first?.pointer
+                == "/eventList/0/value"
+        )
         #expect(validator.validate(1, definition: "nope", pointer: "").count == 1)
     }
 
@@ -263,7 +295,10 @@ struct SchemaValidatorTests {
     func schemaErrors() throws {
         #expect(schemaError(["$ref": "#/definitions/missing"])?.code == "unresolvableRef")
         #expect(schemaError(["$ref": "http://example.com/schema#"])?.code == "unsupportedRef")
-        #expect(schemaError(["definitions": ["a": ["$ref": "#/definitions/b"], "b": ["$ref": "#/definitions/a"]]])?.code == "refCycle")
+        #expect(
+            schemaError(["definitions": ["a": ["$ref": "#/definitions/b"], "b": ["$ref": "#/definitions/a"]]])?.code
+                == "refCycle"
+        )
         #expect(schemaError(["$ref": "#"])?.code == "refCycle")
         #expect(schemaError(["type": "strin"])?.code == "invalidSchema")
         #expect(schemaError(["required": "a"])?.code == "invalidSchema")
@@ -282,10 +317,26 @@ struct SchemaValidatorTests {
 
     @Test("a schema that refers to itself without consuming the instance stops with a violation")
     func runawayRecursion() throws {
-        let schema: JSONValue = ["definitions": ["loop": ["allOf": [["$ref": "#/definitions/loop"]]]], "$ref": "#/definitions/loop"]
+        let schema: JSONValue = [
+            "definitions": ["loop": ["allOf": [["$ref": "#/definitions/loop"]]]], "$ref": "#/definitions/loop",
+        ]
         let violations = try check(schema, 1)
         #expect(violations.count == 1)
         #expect(violations.first?.keyword == "$ref")
+    }
+
+    @Test("validation stops after the violation limit and says so")
+    func violationLimit() throws {
+        let validator = try JSONSchemaValidator(schema: ["items": ["type": "string"]])
+        let many = JSONValue.array((0..<5000).map { JSONValue.integer(Int64($0)) })
+        let violations = validator.validate(many, pointer: "/eventList")
+        #expect(violations.count == 1001)
+        #expect(violations.last?.keyword == "maxViolations")
+        #expect(violations.last?.pointer == "/eventList")
+        #expect(violations[999].pointer == "/eventList/999")
+        let few = validator.validate(many, limit: 3)
+        #expect(few.map(\.keyword) == ["type", "type", "type", "maxViolations"])
+        #expect(validator.validate(["a", "b"], limit: 1).isEmpty)
     }
 
     @Test("title, and the official schema files all load")
@@ -298,7 +349,9 @@ struct SchemaValidatorTests {
         #expect(VES11FieldSet.validator.title?.contains("VES 1.1") == true)
         // The wrapper file refers to definitions it does not hold, so alone it cannot compile.
         do {
-            _ = try JSONSchemaValidator(contentsOfFile: SharedMaterial.path("ves/schemas/ves-1.1_att-2016-06_base_schema.json"))
+            _ = try JSONSchemaValidator(
+                contentsOfFile: SharedMaterial.path("ves/schemas/ves-1.1_att-2016-06_base_schema.json")
+            )
             Issue.record("the wrapper schema has an unresolvable $ref")
         } catch {
             #expect(error.code == "unresolvableRef")

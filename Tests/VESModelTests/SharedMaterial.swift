@@ -6,28 +6,35 @@ import VESModel
 ///
 /// The shared directory is `VES_SHARED_DIR` when set; otherwise the walk goes up from this source file (with
 /// symlinks resolved) to the first directory holding `Package.swift` with a sibling `../shared/DESIGN.md`;
-/// failing both, `/work/shared`.
+/// failing both, `/work/shared`. The package root is found the same way: the first directory above this file
+/// holding `Package.swift` and `Fixtures/`.
 enum SharedMaterial {
-    static let packageRoot: String? = {
-        let source = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        var directory = source.deletingLastPathComponent()
+    /// The directories above this source file, nearest first, with symlinks resolved.
+    static let ancestors: [URL] = {
+        var directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        var found: [URL] = []
         while directory.path != "/" {
-            let manifest = directory.appendingPathComponent("Package.swift").path
-            let design = directory.deletingLastPathComponent().appendingPathComponent("shared/DESIGN.md").path
-            if FileManager.default.fileExists(atPath: manifest), FileManager.default.fileExists(atPath: design) {
-                return directory.path
-            }
+            found.append(directory)
             directory = directory.deletingLastPathComponent()
         }
-        return nil
+        return found
+    }()
+
+    static func exists(_ url: URL, _ relative: String) -> Bool {
+        FileManager.default.fileExists(atPath: url.appendingPathComponent(relative).path)
+    }
+
+    static let packageRoot: String? = {
+        ancestors.first { exists($0, "Package.swift") && exists($0, "Fixtures") }?.path
     }()
 
     static let sharedDirectory: String = {
         if let configured = ProcessInfo.processInfo.environment["VES_SHARED_DIR"], !configured.isEmpty {
             return configured
         }
-        if let packageRoot {
-            return URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
+        let sibling = ancestors.first { exists($0, "Package.swift") && exists($0, "../shared/DESIGN.md") }
+        if let sibling {
+            return sibling.deletingLastPathComponent().appendingPathComponent("shared").standardizedFileURL.path
         }
         return "/work/shared"
     }()
