@@ -30,9 +30,27 @@ public struct EventRecord: Sendable {
     /// The body, cut at 4 KiB, when it was not JSON.
     public var raw: String?
 
+    /// The event's bytes exactly as sent, used for the record line when they hold no line break.
+    var rawEvent: ArraySlice<UInt8>?
+
     public var domain: String? { event?["commonEventHeader"]?["domain"]?.stringValue }
     public var eventId: String? { event?["commonEventHeader"]?["eventId"]?.stringValue }
     public var sourceName: String? { event?["commonEventHeader"]?["sourceName"]?.stringValue }
+
+    /// The record line: `json` written compactly, with the event's own bytes where it came as one line.
+    var lineBytes: [UInt8] {
+        guard let rawEvent, event != nil, !rawEvent.contains(0x0A), !rawEvent.contains(0x0D) else {
+            return json.jsonBytes()
+        }
+        var withoutEvent = self
+        withoutEvent.event = nil
+        var line = withoutEvent.json.jsonBytes()
+        line.removeLast()  // the closing brace
+        line += Array(#","event":"#.utf8)
+        line += rawEvent
+        line.append(UInt8(ascii: "}"))
+        return line
+    }
 
     /// The record line, as written to `--record` and served by `/testControl/v1/events`.
     public var json: JSONValue {

@@ -119,17 +119,21 @@ struct ListenerResponder: HTTPResponder {
 
         switch route.kind {
         case .event:
-            return try accept(single: document, path: path, route: route, notes: routeNotes)
+            return try accept(single: document, body: body, path: path, route: route, notes: routeNotes)
         case .batch:
-            return try accept(batch: document, path: path, route: route, notes: routeNotes)
+            return try accept(batch: document, body: body, path: path, route: route, notes: routeNotes)
         case .throttlingState:
             return try accept(throttlingState: document, path: path, route: route, notes: routeNotes)
         }
     }
 
-    private func accept(single document: JSONValue, path: String, route: EventRoute, notes: [Violation]) throws
-        -> Response
-    {
+    private func accept(
+        single document: JSONValue,
+        body: [UInt8],
+        path: String,
+        route: EventRoute,
+        notes: [Violation]
+    ) throws -> Response {
         var warnings = notes
         if document["event"] == nil, document["eventList"] != nil {
             warnings.append(.note("this body is a batch; batches go to .../eventBatch"))
@@ -137,7 +141,7 @@ struct ListenerResponder: HTTPResponder {
         let errors = schema(for: route).validateSingle(document)
         let event = document["event"] ?? document
         let status: HTTPResponse.Status = errors.isEmpty ? .accepted : .badRequest
-        let record = EventRecord(
+        var record = EventRecord(
             seq: 0,
             receivedAt: "",
             kind: .event,
@@ -151,13 +155,20 @@ struct ListenerResponder: HTTPResponder {
             event: event,
             raw: nil
         )
+        if document["event"] != nil, let range = RawJSONSpans.member("event", in: body) {
+            record.rawEvent = body[range]
+        }
         try keep([record])
         return errors.isEmpty ? acceptedResponse() : invalidResponse(errors)
     }
 
-    private func accept(batch document: JSONValue, path: String, route: EventRoute, notes: [Violation]) throws
-        -> Response
-    {
+    private func accept(
+        batch document: JSONValue,
+        body: [UInt8],
+        path: String,
+        route: EventRoute,
+        notes: [Violation]
+    ) throws -> Response {
         guard case .array(let items)? = document["eventList"] else {
             let violation = Violation(
                 pointer: "/eventList",
@@ -185,7 +196,8 @@ struct ListenerResponder: HTTPResponder {
         let verdicts = items.enumerated().map { index, item in schema.validateBatchItem(item, index: index) }
         let allErrors = verdicts.flatMap { $0 }
         let status = allErrors.isEmpty ? 202 : 400
-        let records = zip(items, verdicts).map { item, errors in
+        let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }
+        var records = zip(items, verdicts).map { item, errors in
             EventRecord(
                 seq: 0,
                 receivedAt: "",
@@ -200,6 +212,9 @@ struct ListenerResponder: HTTPResponder {
                 event: item,
                 raw: nil
             )
+        }
+        if let itemRanges, itemRanges.count == records.count {
+            for index in records.indices { records[index].rawEvent = body[itemRanges[index]] }
         }
         if records.isEmpty {
             let violation = Violation(pointer: "/eventList", message: "the batch holds no events", keyword: "minItems")

@@ -132,7 +132,7 @@ public final class RecordStore: Sendable {
                 if record.kind == .event, let event = record.event {
                     record.warnings += state.semantic.check(event, pointer: "")
                 }
-                let line = record.json.jsonBytes()
+                let line = record.lineBytes
                 fileBytes += line
                 fileBytes.append(0x0A)
                 newEntries.append(

@@ -55,6 +55,25 @@ struct RecordAndReportTests {
         #expect(xml.contains("not valid JSON"))
     }
 
+    @Test("the record keeps each event's bytes as sent: number spelling and member order")
+    func eventKeptAsSent() async throws {
+        let recordPath = Self.temporaryPath("asis.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: recordPath) }
+        try await ListenerHarness.run(configure: { $0.recordPath = recordPath }) { harness in
+            let single = SampleEvents.fault(eventId: "s").replacingFirst(#""version": 1.1"#, with: #""version": 1.10"#)
+            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(single))
+            let first = SampleEvents.fault(eventId: "b1").replacingFirst(#""version": 1.1"#, with: #""version": 11e-1"#)
+            let multiLine = SampleEvents.fault(eventId: "b2").replacingFirst(", ", with: ",\n ")
+            _ = try await harness.post("/eventListener/v1/eventBatch", json: SampleEvents.batch([first, multiLine]))
+            let lines = try String(contentsOfFile: recordPath, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines[0].contains(#""version": 1.10"#))
+            #expect(lines[1].contains(#""version": 11e-1"#))
+            // an event with line breaks inside is written again on one line
+            #expect(try JSONParser().parse(String(lines[2]))["event"]?["commonEventHeader"]?["eventId"] == .string("b2"))
+        }
+    }
+
     @Test("semantic warnings: repeated eventId, sequence going back, epoch not in microseconds, last before start")
     func semanticWarnings() async throws {
         try await ListenerHarness.run { harness in

@@ -161,12 +161,16 @@ struct ListenerBenchmark: AsyncParsableCommand {
             } ?? "?"
             let latency = text.split(separator: "\n").first { $0.contains("Latency") }.map(String.init) ?? ""
             let errors = text.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
-            let recordLines = try String(contentsOf: configuration.recordPath.map(URL.init(fileURLWithPath:))!, encoding: .utf8)
-                .split(separator: "\n").count
+            let recordBytes = try Data(contentsOf: URL(fileURLWithPath: configuration.recordPath!))
+            let recordLines = recordBytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let requests = text.split(separator: "\n").first { $0.contains("requests in") }.map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? ""
             print(
                 "http keep-alive, wrk -t1 -c\(connections) \(httpSeconds)s, listener in-process with --record: "
                     + "\(rate) events/s; \(summary); \(recordLines) record lines"
             )
+            print("  wrk: \(requests)")
             print("  wrk:\(latency.isEmpty ? "" : " " + latency.trimmingCharacters(in: .whitespaces))")
             for error in errors { print("  wrk: \(error.trimmingCharacters(in: .whitespaces))") }
         }
