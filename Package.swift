@@ -12,10 +12,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ves-listener", targets: ["ves-listener"]),
+        .executable(name: "ves-replay", targets: ["ves-replay"]),
         .library(name: "VESModel", targets: ["VESModel"]),
         .library(name: "MockListener", targets: ["MockListener"]),
         .library(name: "CurlClient", targets: ["CurlClient"]),
         .library(name: "Collectd", targets: ["Collectd"]),
+        .library(name: "Replay", targets: ["Replay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -63,6 +65,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Replay",
+            dependencies: [
+                "Collectd",
+                "CurlClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ves-replay",
+            dependencies: [
+                "Replay",
+                "Collectd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ves-listener",
             dependencies: [
@@ -80,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "CollectdTests",
             dependencies: ["Collectd"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "Collectd"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

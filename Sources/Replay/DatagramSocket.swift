@@ -1,0 +1,65 @@
+public import NIOCore
+import NIOPosix
+
+/// A UDP socket on SwiftNIO: sends datagrams to one peer, or receives them on a bound address.
+public struct DatagramSocket: Sendable {
+    typealias Channel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+
+    let channel: Channel
+    /// The address the socket is bound to (the real port when 0 was asked for).
+    public let localAddress: SocketAddress
+
+    /// Binds a socket for sending to `host:port`; the local address matches the peer's family.
+    public static func sender(to host: String, port: Int, sendBuffer: Int = 4 << 20) async throws
+        -> (socket: DatagramSocket, peer: SocketAddress)
+    {
+        let peer = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let localHost = peer.protocol == .inet6 ? "::" : "0.0.0.0"
+        let socket = try await bind(host: localHost, port: 0, bufferOption: .so_sndbuf, bufferSize: sendBuffer)
+        return (socket, peer)
+    }
+
+    /// Binds a receiving socket with a large receive buffer, so bursts are not lost while the reader catches up.
+    public static func receiver(host: String, port: Int, receiveBuffer: Int = 16 << 20) async throws -> DatagramSocket {
+        try await bind(host: host, port: port, bufferOption: .so_rcvbuf, bufferSize: receiveBuffer)
+    }
+
+    private static func bind(
+        host: String,
+        port: Int,
+        bufferOption: NIOBSDSocket.Option,
+        bufferSize: Int
+    ) async throws -> DatagramSocket {
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(bufferOption), value: SocketOptionValue(bufferSize))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
+            .channelOption(.datagramVectorReadMessageCount, value: 64)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try Channel(wrappingChannelSynchronously: channel)
+                }
+            }
+        guard let address = channel.channel.localAddress else {
+            throw ReplayError(code: "udp", message: "the UDP socket on \(host):\(port) has no local address")
+        }
+        return DatagramSocket(channel: channel, localAddress: address)
+    }
+
+    /// Closes the socket; a loop over its inbound stream ends.
+    public func close() {
+        channel.channel.close(promise: nil)
+    }
+
+    /// Runs `body` with the socket's inbound stream and outbound writer, and closes it afterwards.
+    public func withStreams<Result: Sendable>(
+        _ body: (
+            NIOAsyncChannelInboundStream<AddressedEnvelope<ByteBuffer>>,
+            NIOAsyncChannelOutboundWriter<AddressedEnvelope<ByteBuffer>>
+        ) async throws -> Result
+    ) async throws -> Result {
+        try await channel.executeThenClose { inbound, outbound in
+            try await body(inbound, outbound)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+public import Collectd
+import CurlClient
+public import Logging
+import NIOCore
+import Synchronization
+public import ServiceLifecycle
+
+/// How `ves-replay send` plays traces.
+public struct ReplayOptions: Sendable {
+    public var target: ReplayTarget
+    /// Multiple of the recorded pace; nil sends as fast as possible.
+    public var speed: Double? = 1
+    /// Cap in value lists per second.
+    public var rate: Double?
+    /// Move times so the first step happens now, keeping the gaps.
+    public var shiftTimeToNow = false
+    public var loops = 1
+    public var renamedHosts: [String: String] = [:]
+    /// Sign or encrypt what is sent (datagrams captured plain are re-packed).
+    public var security: EncoderSecurity = .none
+    /// Passwords for decoding captured signed or encrypted datagrams when they must be rewritten or counted.
+    public var authFile: AuthFile?
+    public var typesDB: TypesDB = .systemOrBuiltIn()
+
+    public init(target: ReplayTarget) {
+        self.target = target
+    }
+}
+
+/// A trace read from a file.
+public struct LoadedTrace: Sendable {
+    public var path: String
+    public var format: TraceFormat
+    public var entries: [TraceEntry]
+
+    public init(path: String, format: TraceFormat, entries: [TraceEntry]) {
+        self.path = path
+        self.format = format
+        self.entries = entries
+    }
+
+    public static func load(path: String, typesDB: TypesDB) throws(ReplayError) -> LoadedTrace {
+        do {
+            let (format, entries) = try TraceFile.read(path: path, typesDB: typesDB)
+            return LoadedTrace(path: path, format: format, entries: entries)
+        } catch {
+            throw ReplayError(code: error.code, message: error.message)
+        }
+    }
+}
+
+/// What a replay sent.
+public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
+    public var valueLists = 0
+    public var notifications = 0
+    /// UDP datagrams, or HTTP requests for an http target.
+    public var datagrams = 0
+    /// Captured datagrams that could not be decoded where they had to be (shifted, renamed, re-signed, or for HTTP).
+    public var undecodable = 0
+    /// HTTP requests that did not get a 2xx answer.
+    public var failedRequests = 0
+    public var seconds = 0.0
+
+    public init() {}
+
+    public var description: String {
+        let unit = "datagrams"
+        var text = "sent \(valueLists) value lists, \(notifications) notifications in \(datagrams) \(unit) in "
+        text += String(Double(Int(seconds * 1000)) / 1000) + " s"
+        return text
+    }
+}
+
+/// Sends traces to a collectd receiver as a `Service`: it ends when everything is sent, or early and cleanly on
+/// graceful shutdown (SIGINT/SIGTERM), with `summary` telling what went out.
+public final class ReplaySession: Service {
+    public let traces: [LoadedTrace]
+    public let options: ReplayOptions
+    private let logger: Logger
+    private let showProgress: Bool
+    private let state = SummaryBox()
+
+    public init(traces: [LoadedTrace], options: ReplayOptions, showProgress: Bool = true, logger: Logger) {
+        self.traces = traces
+        self.options = options
+        self.showProgress = showProgress
+        self.logger = logger
+    }
+
+    /// What was sent so far (all of it once `run` returned).
+    public var summary: ReplaySummary { state.value }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            switch self.options.target {
+            case .udp(let host, let port):
+                let (socket, peer) = try await DatagramSocket.sender(to: host, port: port)
+                try await socket.withStreams { _, outbound in
+                    try await self.play { datagrams in
+                        for datagram in datagrams {
+                            try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram)))
+                        }
+                        return datagrams.count
+                    }
+                }
+            case .http(let url):
+                let client = CurlClient(configuration: .init(timeout: 10))
+                try await self.play(http: client, url: url)
+            }
+        }
+    }
+
+    /// The UDP loop: one step at a time, each becoming datagrams.
+    private func play(send: ([[UInt8]]) async throws -> Int) async throws {
+        var stepper = Stepper(options: options, traces: traces)
+        var progress = ProgressReporter(total: stepper.totalSteps)
+        defer { if showProgress { progress.finish() } }
+        var encoder = NetworkEncoder(security: options.security)
+        while let step = try await stepper.next() {
+            let datagrams: [[UInt8]]
+            if let raw = step.rawDatagram {
+                datagrams = [raw]
+            } else {
+                var packed: [[UInt8]] = []
+                for record in step.records { packed += encoder.add(record) }
+                datagrams = packed + encoder.flush()
+            }
+            let sent = try await send(datagrams)
+            state.add(step: step, datagrams: sent, elapsed: stepper.elapsed)
+            if showProgress {
+                let summary = state.value
+                progress.update(done: stepper.doneSteps, detail: "\(summary.valueLists) value lists, \(summary.datagrams) datagrams")
+            }
+        }
+        state.finish(elapsed: stepper.elapsed, undecodable: stepper.undecodable)
+    }
+
+    /// The HTTP loop: value lists as write_http's JSON arrays, notifications one per request.
+    private func play(http client: CurlClient, url: String) async throws {
+        var stepper = Stepper(options: options, traces: traces, forceDecode: true)
+        var progress = ProgressReporter(total: stepper.totalSteps)
+        defer { if showProgress { progress.finish() } }
+        while let step = try await stepper.next() {
+            var bodies: [String] = []
+            let lists = step.records.filter { if case .values = $0 { true } else { false } }
+            if !lists.isEmpty { bodies.append(CollectdJSON.encodeArray(lists, typesDB: options.typesDB)) }
+            for case .notification(let notification) in step.records {
+                bodies.append(CollectdJSON.encodeAlert(notification))
+            }
+            var failed = 0
+            for body in bodies {
+                do {
+                    let response = try await client.send(
+                        CurlRequest(url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+                    )
+                    if !(200...299).contains(response.status) {
+                        failed += 1
+                        logger.warning("the receiver answered HTTP \(response.status)", metadata: ["url": "\(url)"])
+                    }
+                } catch {
+                    failed += 1
+                    logger.warning("cannot post to the receiver: \(error.message)", metadata: ["url": "\(url)"])
+                }
+            }
+            state.add(step: step, datagrams: bodies.count, elapsed: stepper.elapsed, failed: failed)
+            if showProgress {
+                let summary = state.value
+                progress.update(done: stepper.doneSteps, detail: "\(summary.valueLists) value lists, \(summary.datagrams) requests")
+            }
+        }
+        state.finish(elapsed: stepper.elapsed, undecodable: stepper.undecodable)
+    }
+}
+
+/// One step to send: records to pack, or a datagram to send as captured (with its records for counting).
+struct ReplayStep {
+    var records: [CollectdRecord]
+    var rawDatagram: [UInt8]?
+
+    var valueListCount: Int { records.count { if case .values = $0 { true } else { false } } }
+    var notificationCount: Int { records.count - valueListCount }
+}
+
+/// Walks the traces in order, loop after loop, pacing each step and applying the transform.
+struct Stepper {
+    let options: ReplayOptions
+    let traces: [LoadedTrace]
+    let forceDecode: Bool
+    private(set) var doneSteps = 0
+    private(set) var undecodable = 0
+    let totalSteps: Int
+    private var pacer: Pacer
+    private var decoder: NetworkDecoder
+    private var traceIndex = 0
+    private var entryIndex = 0
+    private var loop = 0
+    private var transform: TraceTransform
+    private let loopStep: Double
+
+    init(options: ReplayOptions, traces: [LoadedTrace], forceDecode: Bool = false) {
+        self.options = options
+        self.traces = traces
+        self.forceDecode = forceDecode || options.security != .none
+        self.totalSteps = traces.reduce(0) { $0 + $1.entries.count } * max(1, options.loops)
+        self.pacer = Pacer(speed: options.speed, rate: options.rate)
+        self.decoder = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
+        var probe = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
+        let times = traces.flatMap { $0.entries.compactMap { Self.time(of: $0, decoder: &probe) } }
+        let first = times.min() ?? 0
+        let last = times.max() ?? 0
+        self.loopStep = (last - first) + Self.typicalInterval(traces)
+        var transform = TraceTransform(renamedHosts: options.renamedHosts)
+        if options.shiftTimeToNow, !times.isEmpty {
+            transform.timeOffset = TraceTransform.offset(startingAt: first, now: CollectdTime.now().seconds)
+        }
+        self.transform = transform
+    }
+
+    var elapsed: Double { pacer.elapsed }
+
+    mutating func next() async throws -> ReplayStep? {
+        while traceIndex < traces.count {
+            let entries = traces[traceIndex].entries
+            guard entryIndex < entries.count else {
+                entryIndex = 0
+                loop += 1
+                if loop >= max(1, options.loops) {
+                    loop = 0
+                    traceIndex += 1
+                }
+                continue
+            }
+            let entry = entries[entryIndex]
+            entryIndex += 1
+            doneSteps += 1
+            try Task.checkCancellation()
+            let loopOffset = Double(loop) * loopStep
+            let (step, recordedTime) = makeStep(entry, loopOffset: loopOffset)
+            try await pacer.waitForTurn(traceTime: recordedTime.map { $0 + loopOffset }, valueLists: step.valueListCount)
+            if step.records.isEmpty && step.rawDatagram == nil { continue }
+            return step
+        }
+        return nil
+    }
+
+    /// The step for an entry, and when the entry was recorded (before any shift).
+    private mutating func makeStep(_ entry: TraceEntry, loopOffset: Double) -> (ReplayStep, Double?) {
+        var transform = self.transform
+        if loopOffset != 0 { transform.timeOffset = (transform.timeOffset ?? 0) + loopOffset }
+        let records: [CollectdRecord]
+        var raw: [UInt8]?
+        switch entry.payload {
+        case .records(let decoded):
+            records = decoded
+        case .datagram(let bytes):
+            let (decoded, failure) = decoder.decode(bytes)
+            records = decoded
+            if transform.isIdentity && !forceDecode {
+                raw = bytes
+            } else if failure != nil {
+                undecodable += 1
+            }
+        }
+        let recordedTime = entry.receiveTime ?? records.first.map { $0.time.seconds }
+        let sent = raw != nil || transform.isIdentity ? records : records.map(transform.apply)
+        return (ReplayStep(records: sent, rawDatagram: raw), recordedTime)
+    }
+
+    /// When an entry happened: its receive time, else its first record's time.
+    static func time(of entry: TraceEntry, decoder: inout NetworkDecoder) -> Double? {
+        if let receiveTime = entry.receiveTime { return receiveTime }
+        switch entry.payload {
+        case .records(let records): return records.first.map { $0.time.seconds }
+        case .datagram(let bytes): return decoder.decode(bytes).records.first.map { $0.time.seconds }
+        }
+    }
+
+    static func typicalInterval(_ traces: [LoadedTrace]) -> Double {
+        for trace in traces {
+            for entry in trace.entries {
+                if case .records(let records) = entry.payload {
+                    for case .values(let list) in records where list.interval.raw > 0 { return list.interval.seconds }
+                }
+            }
+        }
+        return 10
+    }
+}
+
+/// The running summary, shared between the sending task and readers.
+final class SummaryBox: Sendable {
+    private let box = Mutex(ReplaySummary())
+
+    var value: ReplaySummary { box.withLock { $0 } }
+
+    func add(step: ReplayStep, datagrams: Int, elapsed: Double, failed: Int = 0) {
+        box.withLock { summary in
+            summary.valueLists += step.valueListCount
+            summary.notifications += step.notificationCount
+            summary.datagrams += datagrams
+            summary.failedRequests += failed
+            summary.seconds = elapsed
+        }
+    }
+
+    func finish(elapsed: Double, undecodable: Int) {
+        box.withLock { summary in
+            summary.seconds = elapsed
+            summary.undecodable = undecodable
+        }
+    }
+}
