@@ -36,6 +36,7 @@ let package = Package(
         .target(
             name: "Collectd",
             dependencies: [
+                "VESModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -69,6 +70,7 @@ let package = Package(
             name: "Replay",
             dependencies: [
                 "Collectd",
+                "VESModel",
                 "CurlClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,24 +99,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VESModelTests",
-            dependencies: ["VESModel"],
+            dependencies: ["VESModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CollectdTests",
-            dependencies: ["Collectd"],
+            dependencies: ["Collectd", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Collectd"],
+            dependencies: ["Replay", "Collectd", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MockListenerTests",
-            dependencies: ["MockListener", "CurlClient", "VESModel"],
+            dependencies: ["MockListener", "CurlClient", "VESModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -17,6 +17,8 @@ let package = Package(
             dependencies: [
                 .product(name: "VESModel", package: "ves-harness"),
                 .product(name: "MockListener", package: "ves-harness"),
+                .product(name: "Collectd", package: "ves-harness"),
+                .product(name: "Replay", package: "ves-harness"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

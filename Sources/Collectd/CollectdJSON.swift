@@ -1,3 +1,5 @@
+import VESModel
+
 /// collectd's JSON (write_http `Format "JSON"`), one object or one array of objects per line.
 ///
 /// - A value list is write_http's object: `values`, `dstypes`, `dsnames`, `time`, `interval`, `host`, `plugin`,
@@ -23,12 +25,9 @@ public enum CollectdJSON {
     ) throws(CollectdError) -> (records: [CollectdRecord], receiveTime: Double?) {
         let value: JSONValue
         do {
-            value = try JSONReader.parse(line)
+            value = try parse(line)
         } catch {
-            throw CollectdError(
-                code: "json.syntax",
-                message: "not valid JSON at byte \(error.offset): \(error.reason)"
-            )
+            throw CollectdError(code: "json.syntax", message: "not valid JSON: \(error.message)")
         }
         let objects: [JSONValue]
         switch value {
@@ -43,7 +42,7 @@ public enum CollectdJSON {
             guard case .object = object else {
                 throw CollectdError(code: "json.shape", message: "element \(index) is not a JSON object")
             }
-            if receiveTime == nil, let text = object[receiveTimeKey]?.numberText { receiveTime = Double(text) }
+            if receiveTime == nil, let seconds = object[receiveTimeKey]?.doubleValue { receiveTime = seconds }
             do {
                 records.append(try record(object, typesDB: typesDB))
             } catch {
@@ -52,6 +51,17 @@ public enum CollectdJSON {
             }
         }
         return (records, receiveTime)
+    }
+
+    /// VESModel's strict parser (nesting up to 64 levels, no size limit: a trace line is as long as it is), on the
+    /// line's UTF-8 bytes in place when they are contiguous.
+    private static func parse(_ line: Substring) throws(JSONParseError) -> JSONValue {
+        let parser = JSONParser(maxDepth: 64, maxBytes: .max)
+        let result =
+            line.utf8.withContiguousStorageIfAvailable { bytes in
+                Result { () throws(JSONParseError) -> JSONValue in try parser.parse(UnsafeRawBufferPointer(bytes)) }
+            } ?? Result { () throws(JSONParseError) -> JSONValue in try parser.parse(Array(line.utf8)) }
+        return try result.get()
     }
 
     private static func record(_ object: JSONValue, typesDB: TypesDB) throws(CollectdError) -> CollectdRecord {
@@ -76,7 +86,7 @@ public enum CollectdJSON {
                 guard let text = name.stringValue, let dsType = DataSourceType(name: text) else {
                     throw CollectdError(
                         code: "json.field",
-                        message: "'dstypes' holds \(name); expected counter, gauge, derive or absolute"
+                        message: "'dstypes' holds \(name.jsonString()); expected counter, gauge, derive or absolute"
                     )
                 }
                 types.append(dsType)
@@ -112,16 +122,27 @@ public enum CollectdJSON {
     /// A value of the declared type; `null` (collectd's non-finite gauge) is NaN, and a number the declared
     /// integer type cannot hold (a rate written with `StoreRates true`) is kept as a gauge.
     private static func value(_ item: JSONValue, as type: DataSourceType) throws(CollectdError) -> Value {
-        let text: Substring
         switch item {
         case .null: return .gauge(.nan)
-        case .number(let number): text = number
+        case .integer(let number):
+            switch type {
+            case .counter where number >= 0: return .counter(UInt64(number))
+            case .absolute where number >= 0: return .absolute(UInt64(number))
+            case .derive: return .derive(number)
+            default: return .gauge(Double(number))
+            }
+        case .number(let number): return .gauge(number)
+        case .largeInteger(let digits): return try value(text: Substring(digits), as: type)
         case .string(let string):
             if ["nan", "u"].contains(string.lowercased()) { return .gauge(.nan) }
-            text = Substring(string)
+            return try value(text: Substring(string), as: type)
         default:
-            throw CollectdError(code: "json.field", message: "value \(item) is not a number")
+            throw CollectdError(code: "json.field", message: "value \(item.jsonString()) is not a number")
         }
+    }
+
+    /// A number written as text (a string value, or an integer too large for `Int64`) as the declared type.
+    private static func value(text: Substring, as type: DataSourceType) throws(CollectdError) -> Value {
         switch type {
         case .counter: if let number = UInt64(text) { return .counter(number) }
         case .derive: if let number = Int64(text) { return .derive(number) }
@@ -145,9 +166,11 @@ public enum CollectdJSON {
                 )
             }
             severity = parsed
-        case .number(let text)?:
-            guard let number = Int(text), let parsed = Notification.Severity(rawValue: number) else {
-                throw CollectdError(code: "json.field", message: "severity \(text); expected 1, 2 or 4")
+        case let number? where number.doubleValue != nil:
+            guard case .integer(let code) = number,
+                let parsed = Int(exactly: code).flatMap({ Notification.Severity(rawValue: $0) })
+            else {
+                throw CollectdError(code: "json.field", message: "severity \(number.jsonString()); expected 1, 2 or 4")
             }
             severity = parsed
         default:
@@ -175,7 +198,7 @@ public enum CollectdJSON {
             throw CollectdError(code: "json.field", message: "'labels' is not an object")
         }
         func label(_ key: String) -> String? {
-            labels.first(where: { $0.key == key })?.value.stringValue
+            labels[key]?.stringValue
         }
         guard let severityName = label("severity"), let severity = Notification.Severity(name: severityName) else {
             throw CollectdError(
@@ -184,7 +207,7 @@ public enum CollectdJSON {
             )
         }
         let reserved: Set<String> = ["alertname", "instance", "severity", "service", "type"]
-        let pluginLabel = labels.first(where: { !reserved.contains($0.key) })
+        let pluginLabel = labels.members.first(where: { !reserved.contains($0.key) })
         let (plugin, type) = pluginAndType(
             alertName: label("alertname") ?? "",
             pluginLabel: pluginLabel?.key,
@@ -192,11 +215,11 @@ public enum CollectdJSON {
         )
         var summary = ""
         if case .object(let annotations)? = object["annotations"] {
-            summary = annotations.first(where: { $0.key == "summary" })?.value.stringValue ?? ""
+            summary = annotations["summary"]?.stringValue ?? ""
         }
         var time = CollectdTime.zero
         if let startsAt = object["startsAt"]?.stringValue {
-            guard let parsed = RFC3339.parse(startsAt) else {
+            guard let parsed = CollectdTime(rfc3339: startsAt) else {
                 throw CollectdError(code: "json.field", message: "startsAt '\(startsAt)' is not an RFC 3339 time")
             }
             time = parsed
@@ -257,12 +280,8 @@ public enum CollectdJSON {
     }
 
     private static func seconds(_ object: JSONValue, _ key: String) throws(CollectdError) -> CollectdTime? {
+        if let seconds = object[key]?.doubleValue { return CollectdTime(seconds: seconds) }
         switch object[key] {
-        case .number(let text)?:
-            guard let number = Double(text) else {
-                throw CollectdError(code: "json.field", message: "'\(key)' \(text) is not a number")
-            }
-            return CollectdTime(seconds: number)
         case nil, .null?:
             return nil
         default:
@@ -273,53 +292,41 @@ public enum CollectdJSON {
     /// One record as one JSON object: a value list as write_http writes it (with `dsnames` from the types.db, or
     /// `value`/`value0`... when the type is unknown there), a notification as the reference runner reads it.
     /// With `receiveTime`, the object also carries `recv_time`.
+    ///
+    /// Numbers are collectd's own (`%.3f` times, `%.15g` gauges, so they match what collectd writes); strings are
+    /// escaped by VESModel's writer.
     public static func encode(_ record: CollectdRecord, typesDB: TypesDB, receiveTime: Double? = nil) -> String {
-        var writer = JSONWriter()
+        var text = ""
+        text.reserveCapacity(256)
         switch record {
         case .values(let list):
-            writer.raw("{\"values\":[")
-            for (index, value) in list.values.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw(number(value))
-            }
-            writer.raw("],\"dstypes\":[")
-            for (index, value) in list.values.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.raw("\"\(value.type.name)\"")
-            }
-            writer.raw("],\"dsnames\":[")
-            for (index, name) in dataSourceNames(list, typesDB: typesDB).enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.string(name)
-            }
-            writer.raw("],\"time\":" + NumberText.milliseconds(list.time))
-            writer.raw(",\"interval\":" + NumberText.milliseconds(list.interval))
-            for (key, text) in [
+            text += "{\"values\":[" + list.values.map(number).joined(separator: ",")
+            text += "],\"dstypes\":[" + list.values.map { "\"\($0.type.name)\"" }.joined(separator: ",")
+            text +=
+                "],\"dsnames\":[" + dataSourceNames(list, typesDB: typesDB).map(JSONValue.quoted).joined(separator: ",")
+            text += "],\"time\":" + NumberText.milliseconds(list.time)
+            text += ",\"interval\":" + NumberText.milliseconds(list.interval)
+            for (key, value) in [
                 ("host", list.host), ("plugin", list.plugin), ("plugin_instance", list.pluginInstance),
                 ("type", list.type), ("type_instance", list.typeInstance),
             ] {
-                writer.raw(",")
-                writer.key(key)
-                writer.string(text)
+                text += "," + member(key, value)
             }
         case .notification(let notification):
-            writer.raw("{\"severity\":\"\(notification.severity.name)\"")
-            writer.raw(",\"time\":" + NumberText.milliseconds(notification.time))
-            for (key, text) in [
+            text += "{\"severity\":\"\(notification.severity.name)\""
+            text += ",\"time\":" + NumberText.milliseconds(notification.time)
+            for (key, value) in [
                 ("message", notification.message), ("host", notification.host), ("plugin", notification.plugin),
                 ("plugin_instance", notification.pluginInstance), ("type", notification.type),
                 ("type_instance", notification.typeInstance),
             ] {
-                writer.raw(",")
-                writer.key(key)
-                writer.string(text)
+                text += "," + member(key, value)
             }
         }
         if let receiveTime {
-            writer.raw(",\"\(receiveTimeKey)\":" + NumberText.microseconds(receiveTime))
+            text += ",\"\(receiveTimeKey)\":" + NumberText.microseconds(receiveTime)
         }
-        writer.raw("}")
-        return writer.text
+        return text + "}"
     }
 
     /// Several records as one JSON array, as write_http posts a batch.
@@ -329,38 +336,29 @@ public enum CollectdJSON {
 
     /// A notification in write_http's own shape (an array holding one Alertmanager alert), as write_http posts it.
     public static func encodeAlert(_ notification: Notification) -> String {
-        var writer = JSONWriter()
-        writer.raw("[{\"labels\":{")
-        writer.key("alertname")
+        var labels: [String] = []
         if notification.type.hasPrefix(notification.plugin) {
-            writer.string("collectd_" + notification.type)
+            labels.append(member("alertname", "collectd_" + notification.type))
         } else {
-            writer.string("collectd_" + notification.plugin + "_" + notification.type)
+            labels.append(member("alertname", "collectd_" + notification.plugin + "_" + notification.type))
         }
-        writer.raw(",")
-        writer.key("instance")
-        writer.string(notification.host)
+        labels.append(member("instance", notification.host))
         if !notification.pluginInstance.isEmpty {
-            writer.raw(",")
-            writer.key(notification.plugin)
-            writer.string(notification.pluginInstance)
+            labels.append(member(notification.plugin, notification.pluginInstance))
         }
         if !notification.typeInstance.isEmpty {
-            writer.raw(",")
-            writer.key(notification.pluginInstance.isEmpty ? notification.plugin : "type")
-            writer.string(notification.typeInstance)
+            let key = notification.pluginInstance.isEmpty ? notification.plugin : "type"
+            labels.append(member(key, notification.typeInstance))
         }
-        writer.raw(",")
-        writer.key("severity")
-        writer.string(notification.severity.name.uppercased())
-        writer.raw(",\"service\":\"collectd\"},\"annotations\":{")
-        writer.key("summary")
-        writer.string(notification.message)
-        writer.raw("},")
-        writer.key("startsAt")
-        writer.string(RFC3339.format(notification.time))
-        writer.raw("}]")
-        return writer.text
+        labels.append(member("severity", notification.severity.name.uppercased()))
+        labels.append(member("service", "collectd"))
+        return "[{\"labels\":{" + labels.joined(separator: ",") + "},\"annotations\":{"
+            + member("summary", notification.message) + "}," + member("startsAt", notification.time.rfc3339) + "}]"
+    }
+
+    /// `"key":"value"`, both escaped.
+    private static func member(_ key: String, _ value: String) -> String {
+        JSONValue.quoted(key) + ":" + JSONValue.quoted(value)
     }
 
     private static func number(_ value: Value) -> String {
@@ -378,5 +376,22 @@ public enum CollectdJSON {
         }
         if list.values.count == 1 { return ["value"] }
         return (0..<list.values.count).map { "value\($0)" }
+    }
+}
+
+extension CollectdTime {
+    /// The time as collectd's `rfc3339nano` writes it: UTC with nanoseconds (the 2^-30 s units rounded to the
+    /// nearest nanosecond).
+    fileprivate var rfc3339: String {
+        let fraction = raw & (CollectdTime.unitsPerSecond - 1)
+        let nanoseconds = (fraction * 1_000_000_000 + (CollectdTime.unitsPerSecond >> 1)) >> 30
+        return RFC3339.format(seconds: Int64(raw >> 30), nanoseconds: Int(nanoseconds), precision: .nanoseconds)
+    }
+
+    /// An RFC 3339 time (any offset, any number of fractional digits) rounded to the nearest 2^-30 s; nil when
+    /// the text is not one or the time is before the epoch or past what collectd's times hold.
+    fileprivate init?(rfc3339 text: String) {
+        guard let time = RFC3339.parse(text), time.seconds >= 0, time.seconds < 1 << 34 else { return nil }
+        self.init(raw: UInt64(time.seconds) << 30 + time.fraction(unitsPerSecond: CollectdTime.unitsPerSecond))
     }
 }

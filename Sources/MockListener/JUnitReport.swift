@@ -1,3 +1,5 @@
+import VESModel
+
 /// The JUnit XML a CI system shows: one testcase per event, a failure with every pointer for each invalid one.
 struct JUnitReport {
     var suiteName: String
@@ -6,8 +8,11 @@ struct JUnitReport {
     var xml: String {
         let failures = cases.count { !$0.valid }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\">\n"
-        let timestamp = cases.first.map { String($0.receivedAt.dropLast(5)) } ?? String(Timestamp.now().dropLast(5))
+        out +=
+            "<testsuites name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        let timestamp =
+            cases.first.map { String($0.receivedAt.dropLast(5)) }
+            ?? String(RFC3339.now(precision: .milliseconds).dropLast(5))
         out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" "
         out += "errors=\"0\" skipped=\"0\" timestamp=\"\(timestamp)\">\n"
         for item in cases {
@@ -22,7 +27,11 @@ struct JUnitReport {
                 let summary = item.errors.count > 1 ? "\(first) (and \(item.errors.count - 1) more)" : first
                 out += "      <failure type=\"\(item.kind == .rejected ? "rejected" : "invalid")\" "
                 out += "message=\"\(escape(summary))\">"
-                out += escape(item.errors.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.message)" }.joined(separator: "\n"))
+                out += escape(
+                    item.errors.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.message)" }.joined(
+                        separator: "\n"
+                    )
+                )
                 out += "</failure>\n"
             }
             out += "    </testcase>\n"

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 public import VESModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Which records a query, a wait or a stats call looks at.
 public struct RecordFilter: Sendable, Equatable {
@@ -119,7 +120,7 @@ public final class RecordStore: Sendable {
     /// written, so the caller does not accept what it could not keep.
     @discardableResult
     public func append(_ drafts: [EventRecord]) throws(ListenerError) -> [EventRecord] {
-        let receivedAt = Timestamp.now()
+        let receivedAt = RFC3339.now(precision: .milliseconds)
         var resumed: [CheckedContinuation<Bool, Never>] = []
         let result = try state.withLock { (state: inout State) throws(ListenerError) -> [EventRecord] in
             var stored: [EventRecord] = []
@@ -282,7 +283,9 @@ public final class RecordStore: Sendable {
                     (
                         "byStatus",
                         .object(
-                            JSONObject(byStatus.sorted { $0.key < $1.key }.map { (String($0.key), .integer(Int64($0.value))) })
+                            JSONObject(
+                                byStatus.sorted { $0.key < $1.key }.map { (String($0.key), .integer(Int64($0.value))) }
+                            )
                         )
                     ),
                     ("lastSeq", .integer(Int64(state.nextSeq - 1))),
@@ -348,7 +351,8 @@ public final class RecordStore: Sendable {
     }
 
     /// Flushes and closes the record file, writes the JUnit report, and returns the lifetime summary.
-    public func finish(junitPath: String?, suiteName: String = "ves-listener") throws(ListenerError) -> ListenerSummary {
+    public func finish(junitPath: String?, suiteName: String = "ves-listener") throws(ListenerError) -> ListenerSummary
+    {
         releaseWaiters()
         let (summary, cases) = state.withLock { state in
             if state.fileDescriptor >= 0 {
@@ -359,8 +363,11 @@ public final class RecordStore: Sendable {
             return (state.summary, state.cases)
         }
         if let junitPath {
-            let xml = JUnitReport(suiteName: suiteName, cases: cases.filter { $0.kind == .event || $0.kind == .rejected })
-                .xml
+            let xml = JUnitReport(
+                suiteName: suiteName,
+                cases: cases.filter { $0.kind == .event || $0.kind == .rejected }
+            )
+            .xml
             try Self.writeFile(junitPath, contents: Array(xml.utf8))
         }
         return summary
@@ -368,7 +375,9 @@ public final class RecordStore: Sendable {
 
     /// One line per invalid event or rejected request, oldest first, for the report a person reads at shutdown.
     public func failureLines(limit: Int = 20) -> [String] {
-        let cases = state.withLock { state in state.cases.filter { !$0.valid && ($0.kind == .event || $0.kind == .rejected) } }
+        let cases = state.withLock { state in
+            state.cases.filter { !$0.valid && ($0.kind == .event || $0.kind == .rejected) }
+        }
         var lines = cases.prefix(limit).map { item in
             let what =
                 item.kind == .rejected

@@ -6,6 +6,8 @@ public struct DatagramSocket: Sendable {
     typealias Channel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
 
     let channel: Channel
+    /// Datagrams read per system call.
+    static let vectorReads = 8
     /// The address the socket is bound to (the real port when 0 was asked for).
     public let localAddress: SocketAddress
 
@@ -33,8 +35,9 @@ public struct DatagramSocket: Sendable {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(bufferOption), value: SocketOptionValue(bufferSize))
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .channelOption(.datagramVectorReadMessageCount, value: 64)
+            // vector reads split the buffer evenly between messages: each slot holds the largest UDP payload
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.vectorReads * 65_536))
+            .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReads)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try Channel(wrappingChannelSynchronously: channel)

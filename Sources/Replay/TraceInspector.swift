@@ -1,4 +1,5 @@
 public import Collectd
+import VESModel
 
 /// What a trace holds, for `ves-replay inspect`: hosts, plugins, types, time span and value lists per interval.
 public struct TraceInspection: Sendable, CustomStringConvertible {
@@ -80,7 +81,8 @@ public struct TraceInspection: Sendable, CustomStringConvertible {
         if !severities.isEmpty { lines.append("notification severities: \(counts(severities))") }
         if let firstTime, let lastTime {
             lines.append(
-                "time: \(CollectdTime(seconds: firstTime)) to \(CollectdTime(seconds: lastTime)) "
+                "time: \(RFC3339.format(secondsSinceEpoch: firstTime, precision: .milliseconds)) to "
+                    + "\(RFC3339.format(secondsSinceEpoch: lastTime, precision: .milliseconds)) "
                     + "(\(Double(Int((lastTime - firstTime) * 1000)) / 1000) s)"
             )
         }

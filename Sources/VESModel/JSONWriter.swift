@@ -15,6 +15,14 @@ extension JSONValue {
         writer.write(self)
         return writer.output
     }
+
+    /// `text` as a JSON string literal in double quotes, escaped exactly as ``jsonString(sortedKeys:)`` escapes
+    /// strings, for code that writes JSON text itself (for example with number formats of its own).
+    public static func quoted(_ text: String) -> String {
+        var writer = JSONWriter(sortedKeys: false)
+        writer.writeString(text)
+        return String(decoding: writer.output, as: UTF8.self)
+    }
 }
 
 /// Appends compact JSON text to a byte buffer.

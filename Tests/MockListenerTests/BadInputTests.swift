@@ -75,7 +75,11 @@ struct BadInputTests {
             let text = try await harness.post("/eventListener/v1", json: body, contentType: "text/plain")
             #expect(text.status == 400)
             #expect(text.requestError?.variables.first?.contains("text/plain") == true)
-            let charset = try await harness.post("/eventListener/v1", json: body, contentType: "application/json; charset=utf-8")
+            let charset = try await harness.post(
+                "/eventListener/v1",
+                json: body,
+                contentType: "application/json; charset=utf-8"
+            )
             #expect(charset.status == 202)
             let missing = try await harness.post("/eventListener/v1", json: body, contentType: nil)
             #expect(missing.status == 202)
@@ -93,17 +97,19 @@ struct BadInputTests {
             try slow.send("POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Le")
             // a client that promises 1000 bytes, sends 10 and leaves
             let truncated = try RawConnection(port: port)
-            try truncated.send("POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"event\": ")
+            try truncated.send(
+                "POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"event\": "
+            )
             truncated.close()
             // a client that sends bytes that are not HTTP
             let junk = try RawConnection(port: port)
             try junk.send("\u{01}\u{02}\u{03} not http at all\r\n\r\n")
-            let junkAnswer = try junk.receiveAll()
+            let junkAnswer = try await junk.receiveAll()
             #expect(junkAnswer.hasPrefix("HTTP/1.1 400"))
             let response = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
             #expect(response.status == 202)
             // the stalled client is cut off by the idle timeout
-            let stalled = try slow.receiveAll()
+            let stalled = try await slow.receiveAll()
             #expect(!stalled.contains("202"))
             #expect(try await harness.records("kind=event").count == 1)
         }

@@ -1,5 +1,6 @@
 import CurlClient
 import MockListener
+import TestSupport
 import Testing
 import VESModel
 
@@ -37,7 +38,9 @@ struct EventRouteTests {
             let error = try #require(response.requestError)
             #expect(error.kind == .serviceException)
             #expect(error.messageId == "SVC0002")
-            #expect(Set(error.variables) == ["/event/commonEventHeader/sourceName", "/event/faultFields/eventSeverity"])
+            #expect(
+                Set(error.variables) == ["/event/commonEventHeader/sourceName", "/event/faultFields/eventSeverity"]
+            )
             #expect(error.text == "Invalid input value for message parts %1, %2")
             let violations = response.json?["violations"]?.arrayValue ?? []
             #expect(violations.count == 2)
@@ -85,7 +88,10 @@ struct EventRouteTests {
     @Test("a batch without eventList, or an empty one, is rejected")
     func malformedBatch() async throws {
         try await ListenerHarness.run { harness in
-            let missing = try await harness.post("/eventListener/v1/eventBatch", json: SampleEvents.body(SampleEvents.fault()))
+            let missing = try await harness.post(
+                "/eventListener/v1/eventBatch",
+                json: SampleEvents.body(SampleEvents.fault())
+            )
             #expect(missing.status == 400)
             #expect(missing.requestError?.variables == ["/eventList"])
             let empty = try await harness.post("/eventListener/v1/eventBatch", json: #"{"eventList": []}"#)
@@ -98,9 +104,15 @@ struct EventRouteTests {
     @Test("topics: after a slash, and glued to the version as the reference plugin writes them")
     func topics() async throws {
         try await ListenerHarness.run { harness in
-            let plain = try await harness.post("/eventListener/v1/mytopic", json: SampleEvents.body(SampleEvents.fault()))
+            let plain = try await harness.post(
+                "/eventListener/v1/mytopic",
+                json: SampleEvents.body(SampleEvents.fault())
+            )
             #expect(plain.status == 202)
-            let glued = try await harness.post("/eventListener/v1mytopic", json: SampleEvents.body(SampleEvents.fault(eventId: "9")))
+            let glued = try await harness.post(
+                "/eventListener/v1mytopic",
+                json: SampleEvents.body(SampleEvents.fault(eventId: "9"))
+            )
             #expect(glued.status == 202)
             let records = try await harness.records()
             #expect(records.map { $0["topic"] } == [.string("mytopic"), .string("mytopic")])
@@ -163,7 +175,13 @@ struct EventRouteTests {
             #expect(get.status == 405)
             #expect(get.header("Allow") == "POST")
             #expect(get.requestError != nil)
-            let put = try await harness.client.send(CurlRequest(method: "PUT", url: harness.baseURL + "/eventListener/v1/eventBatch", body: Array("{}".utf8)))
+            let put = try await harness.client.send(
+                CurlRequest(
+                    method: "PUT",
+                    url: harness.baseURL + "/eventListener/v1/eventBatch",
+                    body: Array("{}".utf8)
+                )
+            )
             #expect(put.status == 405)
             let statuses = try await harness.records("kind=rejected").map { $0["status"] }
             #expect(statuses == [404, 404, 405, 405].map { JSONValue.integer($0) })
@@ -172,7 +190,7 @@ struct EventRouteTests {
 
     @Test("other API versions use their own schema")
     func schemaPerVersion() async throws {
-        let file = SharedMaterial.schema("CommonEventFormat_27.2.json")
+        let file = SharedMaterial.path("ves/schemas/CommonEventFormat_27.2.json")
         try await ListenerHarness.run(configure: { config in
             config.schemasByVersion["v4"] = try! EventSchema.named(file)
         }) { harness in

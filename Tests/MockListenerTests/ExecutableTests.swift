@@ -1,5 +1,6 @@
 import CurlClient
 import Foundation
+import TestSupport
 import Testing
 import VESModel
 
@@ -10,7 +11,7 @@ struct ExecutableTests {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("ves-listener")
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return SharedMaterial.packageRoot.appendingPathComponent(".build/debug/ves-listener")
+        return URL(fileURLWithPath: SharedMaterial.packageRoot).appendingPathComponent(".build/debug/ves-listener")
     }
 
     /// A started program with its stdout read line by line.
@@ -28,7 +29,17 @@ struct ExecutableTests {
             try process.run()
         }
 
-        func readLine() -> String? {
+        /// The next line of stdout, nil at its end. Waits for the program off the cooperative pool.
+        func readLine() async throws -> String? {
+            try await offCooperativePool { self.readLineBlocking() }
+        }
+
+        /// Reads stdout and stderr to their end and waits for the exit status, off the cooperative pool.
+        func finish() async throws -> (status: Int32, rest: String, errors: String) {
+            try await offCooperativePool { self.finishBlocking() }
+        }
+
+        private func readLineBlocking() -> String? {
             while true {
                 if let newline = buffer.firstIndex(of: 0x0A) {
                     let line = String(decoding: buffer[..<newline], as: UTF8.self)
@@ -41,7 +52,7 @@ struct ExecutableTests {
             }
         }
 
-        func finish() -> (status: Int32, rest: String, errors: String) {
+        private func finishBlocking() -> (status: Int32, rest: String, errors: String) {
             let rest = output.fileHandleForReading.readDataToEndOfFile()
             let errorText = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
@@ -55,25 +66,36 @@ struct ExecutableTests {
 
     @Test("prints the real port first, and on SIGTERM writes its files, the summary, and exits 1 under --strict")
     func lifecycle() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ves-listener-exe-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ves-listener-exe-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let record = directory.appendingPathComponent("record.jsonl").path
         let junit = directory.appendingPathComponent("junit.xml").path
-        let running = try Running(["--port", "0", "--record", record, "--junit", junit, "--strict", "--log-level", "error"])
-        let first = try #require(running.readLine())
+        let running = try Running([
+            "--port", "0", "--record", record, "--junit", junit, "--strict", "--log-level", "error",
+        ])
+        let first = try #require(try await running.readLine())
         #expect(first.hasPrefix("listening on http://127.0.0.1:"))
         let base = String(first.dropFirst("listening on ".count))
         #expect(Int(base.split(separator: ":").last ?? "") ?? 0 > 0)
 
         let client = CurlClient()
-        for body in [SampleEvents.body(SampleEvents.fault()), SampleEvents.body(SampleEvents.fault(eventId: "2", severity: "BAD"))] {
+        for body in [
+            SampleEvents.body(SampleEvents.fault()),
+            SampleEvents.body(SampleEvents.fault(eventId: "2", severity: "BAD")),
+        ] {
             _ = try await client.send(
-                CurlRequest(url: base + "/eventListener/v1", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+                CurlRequest(
+                    url: base + "/eventListener/v1",
+                    headers: [("Content-Type", "application/json")],
+                    body: Array(body.utf8)
+                )
             )
         }
         kill(running.process.processIdentifier, SIGTERM)
-        let (status, rest, _) = running.finish()
+        let (status, rest, _) = try await running.finish()
         #expect(status == 1)
         #expect(rest.contains("2 events, 1 valid, 1 invalid"))
         #expect(try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").count == 2)
@@ -83,24 +105,27 @@ struct ExecutableTests {
     @Test("SIGINT without --strict exits 0")
     func interruptExitsZero() async throws {
         let running = try Running(["--port", "0", "--log-level", "error"])
-        let first = try #require(running.readLine())
+        let first = try #require(try await running.readLine())
         #expect(first.hasPrefix("listening on "))
         kill(running.process.processIdentifier, SIGINT)
-        let (status, rest, _) = running.finish()
+        let (status, rest, _) = try await running.finish()
         #expect(status == 0)
         #expect(rest.contains("0 events, 0 valid, 0 invalid"))
     }
 
-    @Test("bad flags and unreadable schemas are clear errors with a non-zero exit", arguments: [
-        (["--port", "70000"], "--port"),
-        (["--username", "u"], "--password"),
-        (["--schema", "/nonexistent/schema.json"], "cannot load schema"),
-        (["--schema-for", "five=x.json"], "vN=FILE"),
-        (["--tls-cert", "/nonexistent.pem"], "--tls-key"),
-    ])
-    func badFlags(arguments: [String], expected: String) throws {
+    @Test(
+        "bad flags and unreadable schemas are clear errors with a non-zero exit",
+        arguments: [
+            (["--port", "70000"], "--port"),
+            (["--username", "u"], "--password"),
+            (["--schema", "/nonexistent/schema.json"], "cannot load schema"),
+            (["--schema-for", "five=x.json"], "vN=FILE"),
+            (["--tls-cert", "/nonexistent.pem"], "--tls-key"),
+        ]
+    )
+    func badFlags(arguments: [String], expected: String) async throws {
         let running = try Running(arguments)
-        let (status, _, errors) = running.finish()
+        let (status, _, errors) = try await running.finish()
         #expect(status != 0)
         #expect(errors.contains(expected), "stderr was: \(errors)")
     }
@@ -110,7 +135,7 @@ struct ExecutableTests {
         try await ListenerHarness.run { harness in
             let port = String(harness.baseURL.split(separator: ":").last!)
             let running = try Running(["--port", port])
-            let (status, _, errors) = running.finish()
+            let (status, _, errors) = try await running.finish()
             #expect(status != 0)
             #expect(errors.contains("cannot listen on 127.0.0.1:\(port)"), "stderr was: \(errors)")
         }

@@ -1,7 +1,9 @@
+import TestSupport
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A bare TCP connection to 127.0.0.1, for clients that misbehave on purpose.
@@ -10,9 +12,9 @@ final class RawConnection {
 
     init(port: Int) throws {
         #if canImport(Glibc)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -34,16 +36,20 @@ final class RawConnection {
         guard written == bytes.count else { throw RawConnectionError(message: "write failed: errno \(errno)") }
     }
 
-    /// Reads until the server closes the connection (or the 20 s receive timeout).
-    func receiveAll() throws -> String {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            received += buffer[0..<count]
+    /// Reads until the server closes the connection (or the 20 s receive timeout). The blocking reads run off the
+    /// cooperative pool, which the listener under test needs.
+    func receiveAll() async throws -> String {
+        let descriptor = descriptor
+        return try await offCooperativePool {
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            return String(decoding: received, as: UTF8.self)
         }
-        return String(decoding: received, as: UTF8.self)
     }
 
     func close() {

@@ -1,6 +1,7 @@
 import CurlClient
 import Foundation
 import MockListener
+import TestSupport
 import Testing
 import VESModel
 
@@ -28,7 +29,9 @@ struct RecordAndReportTests {
             #expect(afterFirst.split(separator: "\n").count == 1)
             _ = try await harness.post(
                 "/eventListener/v1/eventBatch",
-                json: SampleEvents.batch([SampleEvents.measurement(eventId: "2"), SampleEvents.fault(eventId: "3", severity: "X")])
+                json: SampleEvents.batch([
+                    SampleEvents.measurement(eventId: "2"), SampleEvents.fault(eventId: "3", severity: "X"),
+                ])
             )
             _ = try await harness.post("/eventListener/v1", json: "{broken")
             let lines = try String(contentsOfFile: recordPath, encoding: .utf8).split(separator: "\n")
@@ -70,21 +73,32 @@ struct RecordAndReportTests {
             #expect(lines[0].contains(#""version": 1.10"#))
             #expect(lines[1].contains(#""version": 11e-1"#))
             // an event with line breaks inside is written again on one line
-            #expect(try JSONParser().parse(String(lines[2]))["event"]?["commonEventHeader"]?["eventId"] == .string("b2"))
+            #expect(
+                try JSONParser().parse(String(lines[2]))["event"]?["commonEventHeader"]?["eventId"] == .string("b2")
+            )
         }
     }
 
     @Test("semantic warnings: repeated eventId, sequence going back, epoch not in microseconds, last before start")
     func semanticWarnings() async throws {
         try await ListenerHarness.run { harness in
-            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 5)))
-            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 4)))
+            _ = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 5))
+            )
+            _ = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.fault(eventId: "7", sequence: 4))
+            )
             _ = try await harness.post(
                 "/eventListener/v1",
                 json: SampleEvents.body(SampleEvents.measurement(eventId: "8", start: 1_764_030_000))
             )
             let backwards = SampleEvents.measurement(eventId: "9")
-                .replacingFirst(#""lastEpochMicrosec": 1764030020000000"#, with: #""lastEpochMicrosec": 1764029000000000"#)
+                .replacingFirst(
+                    #""lastEpochMicrosec": 1764030020000000"#,
+                    with: #""lastEpochMicrosec": 1764029000000000"#
+                )
             _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(backwards))
             let records = try await harness.records()
             #expect(records.allSatisfy { $0["valid"] == .bool(true) })
@@ -108,16 +122,20 @@ struct RecordAndReportTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let certificate = directory + "/cert.pem"
         let key = directory + "/key.pem"
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-        ]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
+        // Making an RSA key takes a while; waiting for openssl blocks a thread, so not one of the cooperative pool's.
+        let status = try await offCooperativePool {
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            openssl.arguments = [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+            ]
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            return openssl.terminationStatus
+        }
+        try #require(status == 0, "openssl could not make a test certificate")
         try await ListenerHarness.run(
             configure: {
                 $0.tlsCertificatePath = certificate

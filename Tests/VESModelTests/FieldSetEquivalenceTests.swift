@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VESModel
 
@@ -33,7 +34,7 @@ struct MutationBase: CustomTestStringConvertible, Sendable {
                 }
             }
         }
-        if let path = try? SharedMaterial.fixture("measurement-1.3k.json"), let value = try? SharedMaterial.json(path) {
+        if let value = try? SharedMaterial.json(SharedMaterial.modelFixture("measurement-1.3k.json")) {
             bases.append(MutationBase(name: "reference plugin measurement", value: value, definition: nil))
         }
         return bases
@@ -83,38 +84,48 @@ struct FieldSetEquivalenceTests {
     }
 
     @Test("same violations on every sample, as a body and in its parts")
-    func samples() throws {
+    func samples() async throws {
         let official = try official()
+        let builtIn = builtIn
         #expect(SampleFiles.all.count >= 40, "found \(SampleFiles.all.count) samples in \(SampleFiles.directory)")
+        // Reading and validating every sample twice is the long part: off the cooperative pool.
+        let comparisons = try await offCooperativePool {
+            var comparisons: [(sample: String, definition: String?, ours: [Violation], theirs: [Violation])] = []
+            for sample in SampleFiles.all {
+                let value = try SharedMaterial.json(SampleFiles.path(sample))
+                var checks: [(String?, JSONValue, String)] = [(nil, value, "")]
+                if let event = value["event"] {
+                    checks.append(("event", event, "/event"))
+                }
+                if case .array(let events)? = value["eventList"] {
+                    checks.append(("eventList", .array(events), "/eventList"))
+                    for (index, event) in events.enumerated() {
+                        checks.append(("event", event, "/eventList/\(index)"))
+                    }
+                }
+                if let state = value["eventThrottlingState"] {
+                    checks.append(("eventThrottlingState", state, "/eventThrottlingState"))
+                }
+                for (definition, instance, pointer) in checks {
+                    if let definition {
+                        comparisons.append(
+                            (
+                                sample, definition,
+                                builtIn.validate(instance, definition: definition, pointer: pointer),
+                                official.validate(instance, definition: definition, pointer: pointer)
+                            )
+                        )
+                    } else {
+                        comparisons.append((sample, nil, builtIn.validate(instance), official.validate(instance)))
+                    }
+                }
+            }
+            return comparisons
+        }
         var compared = 0
-        for sample in SampleFiles.all {
-            let value = try SharedMaterial.json(SampleFiles.path(sample))
-            var checks: [(String?, JSONValue, String)] = [(nil, value, "")]
-            if let event = value["event"] {
-                checks.append(("event", event, "/event"))
-            }
-            if case .array(let events)? = value["eventList"] {
-                checks.append(("eventList", .array(events), "/eventList"))
-                for (index, event) in events.enumerated() {
-                    checks.append(("event", event, "/eventList/\(index)"))
-                }
-            }
-            if let state = value["eventThrottlingState"] {
-                checks.append(("eventThrottlingState", state, "/eventThrottlingState"))
-            }
-            for (definition, instance, pointer) in checks {
-                let ours: [Violation]
-                let theirs: [Violation]
-                if let definition {
-                    ours = builtIn.validate(instance, definition: definition, pointer: pointer)
-                    theirs = official.validate(instance, definition: definition, pointer: pointer)
-                } else {
-                    ours = builtIn.validate(instance)
-                    theirs = official.validate(instance)
-                }
-                #expect(Set(ours) == Set(theirs), "\(sample) \(definition ?? "root")")
-                compared += 1
-            }
+        for (sample, definition, ours, theirs) in comparisons {
+            #expect(Set(ours) == Set(theirs), "\(sample) \(definition ?? "root")")
+            compared += 1
         }
         #expect(compared > SampleFiles.all.count)
     }
@@ -143,10 +154,10 @@ struct FieldSetEquivalenceTests {
     }
 
     @Test("same violations and right pointers for every mutation", arguments: MutationBase.all)
-    func mutations(base: MutationBase) throws {
+    func mutations(base: MutationBase) async throws {
         let official = try official()
-        var mutationCount = 0
-        var invalidCount = 0
+        let builtIn = builtIn
+        var planned: [(tokens: [String], pointer: String, mutations: [Mutation])] = []
         for tokens in Self.allPaths(in: base.value) where !tokens.isEmpty {
             let pointer = tokens.reduce("") { JSONPointer.appending($1, to: $0) }
             let original = try #require(JSONPointer.resolve(pointer, in: base.value))
@@ -155,10 +166,22 @@ struct FieldSetEquivalenceTests {
             if case .string = original {
                 mutations.append(.replace(Mutation.badEnumValue))
             }
-            for mutation in mutations {
-                let mutated = Self.apply(mutation, at: tokens[...], to: base.value)
-                let ours = base.violations(builtIn, mutated)
-                let theirs = base.violations(official, mutated)
+            planned.append((tokens, pointer, mutations))
+        }
+        // Thousands of validations: off the cooperative pool; the checks below run on the test's task.
+        let results = try await offCooperativePool { [planned] in
+            planned.map { plan in
+                plan.mutations.map { mutation in
+                    let mutated = Self.apply(mutation, at: plan.tokens[...], to: base.value)
+                    return (ours: base.violations(builtIn, mutated), theirs: base.violations(official, mutated))
+                }
+            }
+        }
+        var mutationCount = 0
+        var invalidCount = 0
+        for (plan, violations) in zip(planned, results) {
+            let pointer = plan.pointer
+            for (mutation, (ours, theirs)) in zip(plan.mutations, violations) {
                 mutationCount += 1
                 #expect(Set(ours) == Set(theirs), "\(mutation) at \(pointer)")
                 guard !ours.isEmpty else { continue }
@@ -225,7 +248,7 @@ struct FieldSetEquivalenceTests {
             to: HandMadeEvents.fault
         )
         #expect(builtIn.validate(syslogType).map(\.keyword) == ["enum"])
-        let measurement = try SharedMaterial.json(try SharedMaterial.fixture("measurement-1.3k.json"))
+        let measurement = try SharedMaterial.json(SharedMaterial.modelFixture("measurement-1.3k.json"))
         let noVNics = Self.apply(
             .remove,
             at: ["event", "measurementsForVfScalingFields", "vNicUsageArray"],

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VESModel
 
@@ -26,7 +27,7 @@ struct ReferencePluginTests {
     static let trace = "virt-and-host.jsonl"
 
     /// Runs `seed_oracle.py` on the fixture trace and returns the event bodies the plugin would POST.
-    static func referenceEvents(_ mode: PluginMode) throws -> [JSONValue] {
+    static func referenceEvents(_ mode: PluginMode) async throws -> [JSONValue] {
         guard PythonRunner.executable != nil else {
             Issue.record("python3 is not on PATH; the reference plugin runs under Python 3 (install python3)")
             return []
@@ -40,9 +41,13 @@ struct ReferencePluginTests {
                 "--interval", "20",
                 "--final-tick",
             ] + mode.configuration
-        let input = try Data(contentsOf: URL(fileURLWithPath: try SharedMaterial.fixture(trace)))
+        let input = try Data(contentsOf: URL(fileURLWithPath: SharedMaterial.modelFixture(trace)))
+        // Waiting for python blocks a thread: not one of the cooperative pool's.
+        let workingDirectory = SharedMaterial.path("reference")
         let run = try #require(
-            PythonRunner.run(arguments, input: input, workingDirectory: SharedMaterial.path("reference")),
+            try await offCooperativePool {
+                PythonRunner.run(arguments, input: input, workingDirectory: workingDirectory)
+            },
             "python3 could not be started"
         )
         try #require(run.status == 0, "seed_oracle.py failed (\(run.status)): \(run.errors)")
@@ -60,8 +65,8 @@ struct ReferencePluginTests {
     }
 
     @Test("measurement and fault events validate under VES 1.1 and not under 27.2", arguments: PluginMode.all)
-    func events(mode: PluginMode) throws {
-        let bodies = try Self.referenceEvents(mode)
+    func events(mode: PluginMode) async throws {
+        let bodies = try await Self.referenceEvents(mode)
         let measurements = bodies.filter { Self.domain($0) == "measurementsForVfScaling" }
         let faults = bodies.filter { Self.domain($0) == "fault" }
         #expect(!measurements.isEmpty, "no measurementsForVfScaling event in \(mode.name) mode")
@@ -94,10 +99,10 @@ struct ReferencePluginTests {
     }
 
     @Test("the benchmark's measurement fixture is what the runner produces from the trace")
-    func benchmarkFixture() throws {
-        let fixture = try SharedMaterial.json(try SharedMaterial.fixture("measurement-1.3k.json"))
+    func benchmarkFixture() async throws {
+        let fixture = try SharedMaterial.json(SharedMaterial.modelFixture("measurement-1.3k.json"))
         let guestMode = try #require(PluginMode.all.first { $0.name == "GuestRunning" })
-        let bodies = try Self.referenceEvents(guestMode)
+        let bodies = try await Self.referenceEvents(guestMode)
         #expect(bodies.contains(fixture))
         let size = fixture.jsonBytes().count
         #expect(size > 1200 && size < 1400, "the fixture is \(size) bytes compact")

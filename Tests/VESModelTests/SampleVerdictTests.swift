@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VESModel
 
@@ -88,18 +89,19 @@ struct SampleVerdictTests {
         return JSONPointer.resolve(pointer, in: instance) != nil
     }
 
-    /// Python with `jsonschema` installed, or nil.
-    static let pythonHasJSONSchema: Bool = {
-        let run = PythonRunner.run(["-c", "import jsonschema"], input: Data())
-        return run?.status == 0
-    }()
+    /// Whether python3 with `jsonschema` installed is here (asked off the cooperative pool: it waits for python).
+    static func pythonHasJSONSchema() async throws -> Bool {
+        try await offCooperativePool {
+            PythonRunner.run(["-c", "import jsonschema"], input: Data())?.status == 0
+        }
+    }
 
     @Test(
         "every violation agrees with Python's jsonschema (when installed)",
-        .enabled(if: pythonHasJSONSchema, "python3 with the jsonschema module is not installed"),
+        .enabled("python3 with the jsonschema module is not installed") { try await pythonHasJSONSchema() },
         arguments: SharedMaterial.schemaFiles.keys.sorted()
     )
-    func agreesWithPython(schemaKey: String) throws {
+    func agreesWithPython(schemaKey: String) async throws {
         let samples = Set(SampleVerdict.all.map(\.sample)).sorted()
         let schemaPath = SharedMaterial.path(try #require(SharedMaterial.schemaFiles[schemaKey]))
         let script = """
@@ -120,7 +122,9 @@ struct SampleVerdictTests {
             print(json.dumps(out))
             """
         let paths = samples.map { SharedMaterial.path("ves/" + $0) }
-        let run = try #require(PythonRunner.run(["-c", script, schemaPath] + paths, input: Data()))
+        let run = try #require(
+            try await offCooperativePool { PythonRunner.run(["-c", script, schemaPath] + paths, input: Data()) }
+        )
         try #require(run.status == 0, "python failed: \(run.errors)")
         let expected = try #require(try JSONParser().parse(Array(run.output.utf8)).arrayValue)
         let validator = try SharedMaterial.officialValidator(schemaKey)
@@ -134,7 +138,8 @@ struct SampleVerdictTests {
     }
 }
 
-/// Runs `python3` (found on PATH) and collects what it prints.
+/// Runs `python3` (found on PATH) and collects what it prints. It blocks until python exits: call it through
+/// `offCooperativePool`.
 enum PythonRunner {
     struct Run {
         let status: Int32

@@ -1,8 +1,12 @@
 import ArgumentParser
+import Collectd
 import Foundation
 import Logging
 import MockListener
+import NIOCore
+import Replay
 import ServiceLifecycle
+import Synchronization
 import VESModel
 
 /// Benchmarks of the harness, printed as lines a person reads and BENCHMARKS.md records.
@@ -11,7 +15,7 @@ struct VESBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ves-benchmarks",
         abstract: "Measure the harness (build with -c release).",
-        subcommands: [ListenerBenchmark.self]
+        subcommands: [ListenerBenchmark.self, CollectdBenchmark.self]
     )
 }
 
@@ -175,4 +179,167 @@ struct ListenerBenchmark: AsyncParsableCommand {
             for error in errors { print("  wrk: \(error.trimmingCharacters(in: .whitespaces))") }
         }
     }
+}
+
+struct CollectdBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collectd",
+        abstract: "Decode and encode speed on recorded datagrams, and ves-replay send --speed max over loopback UDP."
+    )
+
+    @Option(help: "Traces recorded from collectd; their records are packed into datagrams as collectd packs them.")
+    var trace: [String]
+
+    @Option(help: "The Python decoder to compare with (collectd_decode.py).")
+    var pythonDecoder: String?
+
+    @Option(help: "Seconds per measurement.")
+    var seconds = 3.0
+
+    @Option(help: "Value lists to send in the UDP measurement.")
+    var sendValueLists = 3_000_000
+
+    func run() async throws {
+        let typesDB = TypesDB.systemOrBuiltIn()
+        var records: [CollectdRecord] = []
+        for path in trace {
+            let loaded = try LoadedTrace.load(path: path, typesDB: typesDB)
+            for entry in loaded.entries {
+                if case .records(let found) = entry.payload { records += found }
+            }
+        }
+        var encoder = NetworkEncoder()
+        var datagrams: [[UInt8]] = []
+        for record in records { datagrams += encoder.add(record) }
+        datagrams += encoder.flush()
+        var probe = NetworkDecoder()
+        let listsPerPass = datagrams.reduce(0) { $0 + probe.decode($1).records.count { if case .values = $0 { true } else { false } } }
+        let bytes = datagrams.reduce(0) { $0 + $1.count }
+        print("datagrams: \(datagrams.count) from \(trace.count) recorded traces, \(listsPerPass) value lists, "
+            + "\(bytes / max(1, datagrams.count)) bytes each on average")
+
+        let decodeRate = rate(seconds: seconds, itemsPerPass: listsPerPass) {
+            var decoder = NetworkDecoder()
+            var count = 0
+            for datagram in datagrams {
+                _ = datagram.withUnsafeBytes { decoder.decode($0) { _ in count += 1 } }
+            }
+            return count
+        }
+        print(String(format: "decode, 1 core: %.2f million value lists/s", decodeRate / 1e6))
+        let encodeRate = rate(seconds: seconds, itemsPerPass: records.count) {
+            var encoder = NetworkEncoder()
+            var count = 0
+            for record in records { count += encoder.add(record).count }
+            return count + encoder.flush().count
+        }
+        print(String(format: "encode, 1 core: %.2f million value lists/s", encodeRate / 1e6))
+        if let pythonDecoder {
+            try python(decoder: pythonDecoder, datagrams: datagrams, listsPerPass: listsPerPass, swiftRate: decodeRate)
+        }
+        try await sendMax(records: records, typesDB: typesDB)
+    }
+
+    private func rate(seconds: Double, itemsPerPass: Int, _ pass: () -> Int) -> Double {
+        var sink = pass()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var passes = 0
+        while clock.now - start < .milliseconds(Int64(seconds * 1000)) {
+            sink &+= pass()
+            passes += 1
+        }
+        let elapsed = clock.now - start
+        if sink == -1 { print("") }
+        let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Double(passes * itemsPerPass) / secondsTaken
+    }
+
+    /// Times the Python decoder on the same datagrams (repeated so the run lasts a few seconds).
+    private func python(decoder: String, datagrams: [[UInt8]], listsPerPass: Int, swiftRate: Double) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ves-bench-py-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let repeats = max(1, 600_000 / max(1, listsPerPass))
+        let hex = datagrams.map { $0.map { String(format: "%02x", $0) }.joined() }.joined(separator: "\n")
+        let file = directory.appendingPathComponent("datagrams.hex")
+        try Array(repeating: hex, count: repeats).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", decoder, file.path]
+        process.standardOutput = FileHandle.nullDevice
+        let clock = ContinuousClock()
+        let start = clock.now
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = clock.now - start
+        guard process.terminationStatus == 0 else {
+            print("python decoder: failed (exit \(process.terminationStatus))")
+            return
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let pythonRate = Double(listsPerPass * repeats) / seconds
+        print(String(format: "python collectd_decode.py on the same datagrams: %.0f value lists/s; ratio %.0fx", pythonRate, swiftRate / pythonRate))
+    }
+
+    /// `ves-replay send --speed max` of the records into a receiver in this process that decodes and counts.
+    private func sendMax(records: [CollectdRecord], typesDB: TypesDB) async throws {
+        let receiver = try await DatagramSocket.receiver(host: "127.0.0.1", port: 0, receiveBuffer: 64 << 20)
+        let port = receiver.localAddress.port ?? 0
+        let lists = records.filter { if case .values = $0 { true } else { false } }
+        let loops = max(1, sendValueLists / max(1, lists.count))
+        var options = ReplayOptions(target: .udp(host: "127.0.0.1", port: port))
+        options.speed = nil
+        options.loops = loops
+        options.typesDB = typesDB
+        let trace = LoadedTrace(path: "bench", format: .json, entries: [TraceEntry(payload: .records(lists))].flatMap { entry in
+            // one entry per 30 value lists, as a recorded trace holds them per datagram
+            stride(from: 0, to: lists.count, by: 30).map { TraceEntry(payload: .records(Array(lists[$0..<min($0 + 30, lists.count)]))) }
+        })
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let session = ReplaySession(traces: [trace], options: options, showProgress: false, logger: logger)
+        let received = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await receiver.withStreams { inbound, _ in
+                    var decoder = NetworkDecoder()
+                    for try await envelope in inbound {
+                        let count = envelope.data.withUnsafeReadableBytes { bytes in
+                            var lists = 0
+                            _ = decoder.decode(bytes) { _ in lists += 1 }
+                            return lists
+                        }
+                        received.add(count)
+                    }
+                }
+            }
+            try await session.run()
+            // whatever is still in the socket buffer arrives within moments; then the receiver stops
+            var last = -1
+            while received.value != last {
+                last = received.value
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            receiver.close()
+            try await group.waitForAll()
+        }
+        let summary = session.summary
+        let sent = summary.valueLists
+        let got = received.value
+        print(
+            String(
+                format: "send --speed max over loopback UDP: %.0f value lists/s (%d in %d datagrams in %.2f s); "
+                    + "received %d, lost %d (%.2f%%)",
+                Double(sent) / summary.seconds, sent, summary.datagrams, summary.seconds, got, sent - got,
+                Double(sent - got) / Double(max(1, sent)) * 100
+            )
+        )
+    }
+}
+
+final class Counter: Sendable {
+    private let box = Mutex(0)
+    func add(_ amount: Int) { box.withLock { $0 += amount } }
+    var value: Int { box.withLock { $0 } }
 }
