@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [listener]
+# Usage: scripts/bench.sh [all|listener|collectd]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -24,4 +24,12 @@ if [ "$what" = all ] || [ "$what" = listener ]; then
         --event "$root/Fixtures/model/measurement-1.3k.json" \
         --official-schema "$shared/ves/schemas/ves-1.1_att-2016-06_event_format_updated.json" \
         --python-script "$root/Benchmarks/python/jsonschema_rate.py"
+fi
+
+if [ "$what" = all ] || [ "$what" = collectd ]; then
+    "$bench" collectd \
+        --trace "$root/Fixtures/traces/host.jsonl" \
+        --trace "$root/Fixtures/traces/guest.jsonl" \
+        --trace "$root/Fixtures/traces/threshold.jsonl" \
+        --python-decoder "$shared/reference/collectd_decode.py"
 fi

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-ves_install_packages "${VES_DEBIAN_PACKAGES[@]}"
+ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" collectd-core
 ves_require_python
 ves_require_swift
 
