@@ -181,7 +181,11 @@ private struct EasyHandle: ~Copyable {
         let result = request.body.withUnsafeBytes { body -> CURLcode in
             if request.method.uppercased() != "GET" && request.method.uppercased() != "HEAD" {
                 _ = ves_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
-                _ = ves_curl_setopt_pointer(curl, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
+                _ = ves_curl_setopt_pointer(
+                    curl,
+                    CURLOPT_POSTFIELDS,
+                    UnsafeMutableRawPointer(mutating: body.baseAddress)
+                )
             }
             return withExtendedLifetime(sink) { curl_easy_perform(curl) }
         }
@@ -246,6 +250,8 @@ private func curlWriteHeader(
 extension Substring {
     fileprivate func trimmingCharacters(in set: String) -> String {
         let characters = Set(set)
-        return String(self.drop(while: { characters.contains($0) }).reversed().drop(while: { characters.contains($0) }).reversed())
+        return String(
+            self.drop(while: { characters.contains($0) }).reversed().drop(while: { characters.contains($0) }).reversed()
+        )
     }
 }

@@ -21,7 +21,10 @@ public struct InjectedFault: Sendable, Equatable {
     /// Reads `{"status": 503, "count": 3, "delay_ms": 0, "drop_connection": false}`; every member is optional.
     public init(json: JSONValue) throws(ListenerError) {
         guard case .object(let object) = json else {
-            throw ListenerError(code: "fault", message: "a fault is a JSON object such as {\"status\": 503, \"count\": 3}")
+            throw ListenerError(
+                code: "fault",
+                message: "a fault is a JSON object such as {\"status\": 503, \"count\": 3}"
+            )
         }
         let known: Set<String> = ["status", "count", "delay_ms", "drop_connection"]
         if let unknown = object.members.first(where: { !known.contains($0.key) }) {

@@ -28,7 +28,9 @@ public final class EventListener: Service {
     private let logger: Logger
     private let addressSlot = AddressSlot()
 
-    public init(configuration: ListenerConfiguration, logger: Logger = Logger(label: "ves-listener")) throws(ListenerError) {
+    public init(configuration: ListenerConfiguration, logger: Logger = Logger(label: "ves-listener"))
+        throws(ListenerError)
+    {
         self.configuration = configuration
         self.store = try RecordStore(recordPath: configuration.recordPath)
         self.control = ControlState()
@@ -85,7 +87,9 @@ public final class EventListener: Service {
             return http1
         }
         do {
-            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map {
+                NIOSSLCertificateSource.certificate($0)
+            }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             return try .tls(http1, tlsConfiguration: tls)

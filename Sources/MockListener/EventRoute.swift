@@ -24,9 +24,12 @@ struct EventRoute: Equatable {
     var notes: [String]
 
     static func match(path rawPath: String, prefix: [String]) -> RouteMatch {
-        let path = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let path =
+            rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        if let control = controlRoute(segments) ?? (segments.starts(with: prefix) ? controlRoute(Array(segments.dropFirst(prefix.count))) : nil) {
+        if let control = controlRoute(segments)
+            ?? (segments.starts(with: prefix) ? controlRoute(Array(segments.dropFirst(prefix.count))) : nil)
+        {
             return control
         }
         guard segments.starts(with: prefix) else { return .notFound }
@@ -46,7 +49,9 @@ struct EventRoute: Equatable {
         }
         if !glued.isEmpty {
             let topic = ([glued] + remaining).joined(separator: "/")
-            notes.append("topic glued to the version ('\(versionSegment)'): read as version \(apiVersion), topic '\(topic)'")
+            notes.append(
+                "topic glued to the version ('\(versionSegment)'): read as version \(apiVersion), topic '\(topic)'"
+            )
             return .event(EventRoute(kind: .event, apiVersion: apiVersion, topic: topic, notes: notes))
         }
         switch remaining {

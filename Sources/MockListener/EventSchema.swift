@@ -12,7 +12,9 @@ public struct EventSchema: Sendable {
     }
 
     /// The 2016 AT&T Vendor Event Listener field set (API v1), written into this project.
-    public static var builtInVES11: EventSchema { EventSchema(name: VES11FieldSet.name, validator: VES11FieldSet.validator) }
+    public static var builtInVES11: EventSchema {
+        EventSchema(name: VES11FieldSet.name, validator: VES11FieldSet.validator)
+    }
 
     /// `ves-1.1` or the path of a draft-04 schema file.
     public static func named(_ nameOrPath: String) throws(ListenerError) -> EventSchema {
@@ -24,7 +26,8 @@ public struct EventSchema: Sendable {
         } catch {
             throw ListenerError(
                 code: "schema",
-                message: "cannot load schema '\(nameOrPath)': \(error). Use 'ves-1.1' or the path of a draft-04 JSON schema file."
+                message:
+                    "cannot load schema '\(nameOrPath)': \(error). Use 'ves-1.1' or the path of a draft-04 JSON schema file."
             )
         }
     }
@@ -34,7 +37,9 @@ public struct EventSchema: Sendable {
         var violations: [Violation] = []
         // newer schemas require nothing at the top: a listener still needs the event
         if body["event"] == nil, case .object = body {
-            violations.append(Violation(pointer: "/event", message: "'event' is a required property", keyword: "required"))
+            violations.append(
+                Violation(pointer: "/event", message: "'event' is a required property", keyword: "required")
+            )
         }
         let schemaViolations = validator.validate(body)
         for violation in schemaViolations where !violations.contains(violation) {

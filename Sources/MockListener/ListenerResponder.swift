@@ -93,7 +93,10 @@ struct ListenerResponder: HTTPResponder {
         }
         if tooLarge {
             let raw = String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)
-            logger.warning("body over the limit", metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"])
+            logger.warning(
+                "body over the limit",
+                metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"]
+            )
             return reject(.badRequest, .messageTooLarge, path: path, route: route, raw: raw)
         }
         if let contentType, !Self.isJSON(contentType: contentType) {
@@ -372,7 +375,10 @@ struct ListenerResponder: HTTPResponder {
         } catch {
             logger.error("cannot keep the record: \(error.message)")
         }
-        logger.info("rejected request", metadata: ["path": "\(path)", "status": "\(status.code)", "reason": "\(error.renderedText)"])
+        logger.info(
+            "rejected request",
+            metadata: ["path": "\(path)", "status": "\(status.code)", "reason": "\(error.renderedText)"]
+        )
         return Self.json(status, error.json)
     }
 

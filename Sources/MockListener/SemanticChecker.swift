@@ -38,7 +38,8 @@ struct SemanticChecker: Sendable {
                 warnings.append(
                     .init(
                         pointer: JSONPointer.appending("sequence", to: headerPointer),
-                        message: "sequence \(sequence) goes back (last was \(last) for source '\(source)', domain '\(domain)')",
+                        message:
+                            "sequence \(sequence) goes back (last was \(last) for source '\(source)', domain '\(domain)')",
                         keyword: "semantic"
                     )
                 )
@@ -59,7 +60,8 @@ struct SemanticChecker: Sendable {
             warnings.append(
                 .init(
                     pointer: JSONPointer.appending("lastEpochMicrosec", to: headerPointer),
-                    message: "lastEpochMicrosec \(Self.render(last)) is before startEpochMicrosec \(Self.render(start))",
+                    message:
+                        "lastEpochMicrosec \(Self.render(last)) is before startEpochMicrosec \(Self.render(start))",
                     keyword: "semantic"
                 )
             )

@@ -134,7 +134,9 @@ struct TestControlAPI {
 
     private func integer(_ text: String?, name: String) throws -> Int? {
         guard let text, !text.isEmpty else { return nil }
-        guard let value = Int(text), value >= 0 else { throw ControlError("\(name) must be a whole number, not '\(text)'") }
+        guard let value = Int(text), value >= 0 else {
+            throw ControlError("\(name) must be a whole number, not '\(text)'")
+        }
         return value
     }
 

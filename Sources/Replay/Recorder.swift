@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import Collectd
 public import Logging
 public import NIOCore
 public import ServiceLifecycle
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What `ves-replay record` listens for and where it writes.
 public struct RecorderOptions: Sendable {
@@ -36,7 +37,8 @@ public struct RecordSummary: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = "recorded \(counters.valueLists) value lists, \(counters.notifications) notifications from "
-        text += "\(counters.datagrams) datagrams (\(counters.bad) bad) in \(String(Double(Int(seconds * 1000)) / 1000)) s"
+        text +=
+            "\(counters.datagrams) datagrams (\(counters.bad) bad) in \(String(Double(Int(seconds * 1000)) / 1000)) s"
         return text + " to \(outputPath)"
     }
 }
@@ -67,7 +69,10 @@ public final class Recorder: Service {
             socket = try await DatagramSocket.receiver(host: options.host, port: options.port)
         } catch {
             bound.set(nil)
-            throw ReplayError(code: "listen", message: "cannot listen on udp://\(options.host):\(options.port): \(error)")
+            throw ReplayError(
+                code: "listen",
+                message: "cannot listen on udp://\(options.host):\(options.port): \(error)"
+            )
         }
         bound.set(socket.localAddress)
         logger.info("recording", metadata: ["listen": "\(socket.localAddress)", "out": "\(options.outputPath)"])
@@ -148,7 +153,10 @@ final class OutputFile: Sendable {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw ReplayError(code: "output", message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
+                throw ReplayError(
+                    code: "output",
+                    message: "cannot write '\(path)': \(String(cString: strerror(errno)))"
+                )
             }
             offset += written
         }

@@ -2,8 +2,8 @@ public import Collectd
 import CurlClient
 public import Logging
 import NIOCore
-import Synchronization
 public import ServiceLifecycle
+import Synchronization
 
 /// How `ves-replay send` plays traces.
 public struct ReplayOptions: Sendable {
@@ -98,7 +98,9 @@ public final class ReplaySession: Service {
                 try await socket.withStreams { _, outbound in
                     try await self.play { datagrams in
                         for datagram in datagrams {
-                            try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram)))
+                            try await outbound.write(
+                                AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram))
+                            )
                         }
                         return datagrams.count
                     }
@@ -129,7 +131,10 @@ public final class ReplaySession: Service {
             state.add(step: step, datagrams: sent, elapsed: stepper.elapsed)
             if showProgress {
                 let summary = state.value
-                progress.update(done: stepper.doneSteps, detail: "\(summary.valueLists) value lists, \(summary.datagrams) datagrams")
+                progress.update(
+                    done: stepper.doneSteps,
+                    detail: "\(summary.valueLists) value lists, \(summary.datagrams) datagrams"
+                )
             }
         }
         state.finish(elapsed: stepper.elapsed, undecodable: stepper.undecodable)
@@ -165,7 +170,10 @@ public final class ReplaySession: Service {
             state.add(step: step, datagrams: bodies.count, elapsed: stepper.elapsed, failed: failed)
             if showProgress {
                 let summary = state.value
-                progress.update(done: stepper.doneSteps, detail: "\(summary.valueLists) value lists, \(summary.datagrams) requests")
+                progress.update(
+                    done: stepper.doneSteps,
+                    detail: "\(summary.valueLists) value lists, \(summary.datagrams) requests"
+                )
             }
         }
         state.finish(elapsed: stepper.elapsed, undecodable: stepper.undecodable)
@@ -236,7 +244,10 @@ struct Stepper {
             try Task.checkCancellation()
             let loopOffset = Double(loop) * loopStep
             let (step, recordedTime) = makeStep(entry, loopOffset: loopOffset)
-            try await pacer.waitForTurn(traceTime: recordedTime.map { $0 + loopOffset }, valueLists: step.valueListCount)
+            try await pacer.waitForTurn(
+                traceTime: recordedTime.map { $0 + loopOffset },
+                valueLists: step.valueListCount
+            )
             if step.records.isEmpty && step.rawDatagram == nil { continue }
             return step
         }

@@ -58,11 +58,15 @@ public struct VirtTraceGenerator: Sendable {
             vcpuTime = (0..<generator.vcpus).map { _ in UInt64(random.unit() * 5e11) }
             memoryTotal = Double(1 << 30) * Double([1, 2, 4, 8][Int(random.next() % 4)])
             rss = memoryTotal * (0.3 + random.unit() * 0.5)
-            packets = (0..<generator.interfaces).map { _ in (UInt64(random.next() % 100_000), UInt64(random.next() % 100_000)) }
+            packets = (0..<generator.interfaces).map { _ in
+                (UInt64(random.next() % 100_000), UInt64(random.next() % 100_000))
+            }
             octets = packets.map { ($0.rx * 600, $0.tx * 400) }
             errors = packets.map { _ in (0, 0) }
             dropped = packets.map { _ in (0, 0) }
-            diskOctets = (0..<generator.disks).map { _ in (UInt64(random.next() % (1 << 30)), UInt64(random.next() % (1 << 29))) }
+            diskOctets = (0..<generator.disks).map { _ in
+                (UInt64(random.next() % (1 << 30)), UInt64(random.next() % (1 << 29)))
+            }
             diskOps = diskOctets.map { ($0.read / 4096, $0.write / 4096) }
             interfaceBase = index * generator.interfaces
         }
@@ -112,7 +116,9 @@ public struct VirtTraceGenerator: Sendable {
             }
             func derive(_ value: UInt64) -> Value { .derive(Int64(clamping: value)) }
             var records = [list("virt_cpu_total", "", [derive(vcpuTime.reduce(0, +))])]
-            for (index, value) in vcpuTime.enumerated() { records.append(list("virt_vcpu", String(index), [derive(value)])) }
+            for (index, value) in vcpuTime.enumerated() {
+                records.append(list("virt_vcpu", String(index), [derive(value)]))
+            }
             records.append(list("memory", "total", [.gauge(memoryTotal)]))
             records.append(list("memory", "rss", [.gauge(rss.rounded())]))
             for index in packets.indices {
@@ -124,7 +130,9 @@ public struct VirtTraceGenerator: Sendable {
             }
             for index in diskOps.indices {
                 let disk = "vd" + String(UnicodeScalar(UInt8(97 + index % 26)))
-                records.append(list("disk_octets", disk, [derive(diskOctets[index].read), derive(diskOctets[index].write)]))
+                records.append(
+                    list("disk_octets", disk, [derive(diskOctets[index].read), derive(diskOctets[index].write)])
+                )
                 records.append(list("disk_ops", disk, [derive(diskOps[index].read), derive(diskOps[index].write)]))
             }
             return records

@@ -65,7 +65,9 @@ public struct RequestError: Sendable, Equatable, Error {
         var characters = text[...]
         while let percent = characters.firstIndex(of: "%") {
             result += characters[..<percent]
-            let digits = characters[characters.index(after: percent)...].prefix(while: \.isASCII).prefix(while: \.isNumber)
+            let digits = characters[characters.index(after: percent)...].prefix(while: \.isASCII).prefix(
+                while: \.isNumber
+            )
             if let number = Int(digits), number >= 1, number <= variables.count {
                 result += variables[number - 1]
                 characters = characters[digits.endIndex...]

@@ -4,9 +4,9 @@ import MockListener
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -42,7 +42,10 @@ struct VESListenerCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("schema-for"),
-        help: ArgumentHelp("Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json (repeatable).", valueName: "vN=FILE")
+        help: ArgumentHelp(
+            "Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json (repeatable).",
+            valueName: "vN=FILE"
+        )
     )
     var schemaFor: [String] = []
 

@@ -5,9 +5,9 @@ import Replay
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @main
@@ -25,7 +25,10 @@ struct VESReplayCommand: AsyncParsableCommand {
 
 /// Flags every subcommand shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .customLong("types-db"), help: "collectd's types.db (default: /usr/share/collectd/types.db, else built in).")
+    @Option(
+        name: .customLong("types-db"),
+        help: "collectd's types.db (default: /usr/share/collectd/types.db, else built in)."
+    )
     var typesDB: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
@@ -92,7 +95,10 @@ struct Send: AsyncParsableCommand {
     @Option(help: "At most this many value lists per second.")
     var rate: Double?
 
-    @Option(name: .customLong("shift-time"), help: "now: move times so the trace starts now, keeping the gaps; none: as recorded.")
+    @Option(
+        name: .customLong("shift-time"),
+        help: "now: move times so the trace starts now, keeping the gaps; none: as recorded."
+    )
     var shiftTime = "none"
 
     @Option(help: "Play the traces this many times (times keep increasing from loop to loop).")
@@ -341,7 +347,8 @@ struct Inspect: AsyncParsableCommand {
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a trace of collectd's virt plugin for VMs that do not exist (there is no libvirt here).",
-        discussion: "Per VM: virt_cpu_total, virt_vcpu, memory total/rss, if_octets/packets/errors/dropped, disk_octets/ops."
+        discussion:
+            "Per VM: virt_cpu_total, virt_vcpu, memory total/rss, if_octets/packets/errors/dropped, disk_octets/ops."
     )
 
     @Option(help: "The trace to write (format from the extension: .jsonl, .putval, .hex, .tsv, .pcap).")
@@ -380,7 +387,9 @@ struct Generate: AsyncParsableCommand {
         guard vms >= 1, vcpus >= 1, interfaces >= 0, disks >= 0 else {
             throw ValidationError("--vms and --vcpus must be at least 1, --interfaces and --disks at least 0")
         }
-        guard interval > 0, duration >= interval else { throw ValidationError("--duration must be at least --interval > 0") }
+        guard interval > 0, duration >= interval else {
+            throw ValidationError("--duration must be at least --interval > 0")
+        }
     }
 
     func run() async throws {

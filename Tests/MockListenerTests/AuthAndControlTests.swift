@@ -48,7 +48,8 @@ struct ControlTests {
     @Test("a queued commandList comes back in the next 202 only")
     func commandList() async throws {
         try await ListenerHarness.run { harness in
-            let commands = #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 60}}]}"#
+            let commands =
+                #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 60}}]}"#
             let queued = try await harness.post("/testControl/v1/commandList", json: commands)
             #expect(queued.status == 200)
             let first = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
@@ -56,7 +57,10 @@ struct ControlTests {
             #expect(first.header("Content-Type") == "application/json")
             let list = try #require(first.json?["commandList"]?.arrayValue)
             #expect(list.first?["command"]?["measurementInterval"] == .integer(60))
-            let second = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "2")))
+            let second = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.fault(eventId: "2"))
+            )
             #expect(second.status == 202)
             #expect(second.body.isEmpty)
             let bad = try await harness.post("/testControl/v1/commandList", json: #"{"commands": 1}"#)
@@ -119,18 +123,33 @@ struct ControlTests {
         try await ListenerHarness.run { harness in
             let waiting = Task {
                 try await harness.client.send(
-                    CurlRequest(method: "GET", url: harness.baseURL + "/testControl/v1/wait?count=3&domain=fault&timeout=30")
+                    CurlRequest(
+                        method: "GET",
+                        url: harness.baseURL + "/testControl/v1/wait?count=3&domain=fault&timeout=30"
+                    )
                 )
             }
             // the wait must not be answered by events of another domain
             let sender = CurlClient()
             for index in 0..<2 {
                 let measurement = SampleEvents.body(SampleEvents.measurement(eventId: "m\(index)"))
-                _ = try await sender.send(CurlRequest(url: harness.baseURL + "/eventListener/v1", headers: [("Content-Type", "application/json")], body: Array(measurement.utf8)))
+                _ = try await sender.send(
+                    CurlRequest(
+                        url: harness.baseURL + "/eventListener/v1",
+                        headers: [("Content-Type", "application/json")],
+                        body: Array(measurement.utf8)
+                    )
+                )
             }
             for index in 0..<3 {
                 let fault = SampleEvents.body(SampleEvents.fault(eventId: "w\(index)"))
-                _ = try await sender.send(CurlRequest(url: harness.baseURL + "/eventListener/v1", headers: [("Content-Type", "application/json")], body: Array(fault.utf8)))
+                _ = try await sender.send(
+                    CurlRequest(
+                        url: harness.baseURL + "/eventListener/v1",
+                        headers: [("Content-Type", "application/json")],
+                        body: Array(fault.utf8)
+                    )
+                )
             }
             let answer = try await waiting.value
             #expect(answer.status == 200)
@@ -159,8 +178,14 @@ struct ControlTests {
     func queryStatsDelete() async throws {
         try await ListenerHarness.run { harness in
             _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "1")))
-            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.measurement(eventId: "2")))
-            _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "3", severity: "BAD")))
+            _ = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.measurement(eventId: "2"))
+            )
+            _ = try await harness.post(
+                "/eventListener/v1",
+                json: SampleEvents.body(SampleEvents.fault(eventId: "3", severity: "BAD"))
+            )
             _ = try await harness.post("/eventListener/v1", json: "nope")
             #expect(try await harness.records("domain=fault").count == 2)
             #expect(try await harness.records("valid=false").count == 2)
@@ -184,7 +209,11 @@ struct ControlTests {
             #expect(try await harness.records().isEmpty)
             _ = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault(eventId: "5")))
             #expect(try await harness.records().map { $0["seq"] } == [.integer(5)])
-            #expect(try await harness.client.send(CurlRequest(method: "POST", url: harness.baseURL + "/testControl/v1/stats")).status == 405)
+            #expect(
+                try await harness.client.send(
+                    CurlRequest(method: "POST", url: harness.baseURL + "/testControl/v1/stats")
+                ).status == 405
+            )
             #expect(try await harness.get("/testControl/v1/nothing").status == 404)
         }
     }
@@ -200,7 +229,9 @@ struct ShutdownTests {
             let url = harness.baseURL + "/eventListener/v1"
             let body = Array(SampleEvents.body(SampleEvents.fault()).utf8)
             let answer = Task {
-                try await client.send(CurlRequest(url: url, headers: [("Content-Type", "application/json")], body: body))
+                try await client.send(
+                    CurlRequest(url: url, headers: [("Content-Type", "application/json")], body: body)
+                )
             }
             // the request has taken the queued delay: it is in flight when the harness shuts the listener down
             while harness.listener.control.pendingFaultCount > 0 { await Task.yield() }

@@ -106,7 +106,12 @@ extension CurlResponse {
 
 /// Events shaped as the reference plugin sends them, valid under VES 1.1.
 enum SampleEvents {
-    static func fault(eventId: String = "1", source: String = "compute-0", severity: String = "CRITICAL", sequence: Int = 0)
+    static func fault(
+        eventId: String = "1",
+        source: String = "compute-0",
+        severity: String = "CRITICAL",
+        sequence: Int = 0
+    )
         -> String
     {
         """

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A minimal HTTP/1.1 endpoint on 127.0.0.1 port 0 that answers 200 to every POST and keeps the bodies:
@@ -46,10 +46,13 @@ final class WriteHTTPEndpoint: @unchecked Sendable {
             // a whole request: head, blank line, Content-Length bytes
             if let headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let head = String(decoding: buffer[..<headEnd.lowerBound], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
                 if buffer.count >= headEnd.upperBound + length {
-                    bodies.append(String(decoding: buffer[headEnd.upperBound..<(headEnd.upperBound + length)], as: UTF8.self))
+                    bodies.append(
+                        String(decoding: buffer[headEnd.upperBound..<(headEnd.upperBound + length)], as: UTF8.self)
+                    )
                     buffer.removeSubrange(..<(headEnd.upperBound + length))
                     let answer = Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8)
                     _ = answer.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }

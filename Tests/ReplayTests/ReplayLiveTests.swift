@@ -7,7 +7,6 @@ import ServiceLifecycle
 import TestSupport
 import Testing
 
-
 /// Receives datagrams on 127.0.0.1 port 0 until `count` value lists arrived.
 struct CountingReceiver {
     let socket: DatagramSocket
@@ -246,7 +245,8 @@ struct RecorderTests {
             kill(collectd.processIdentifier, SIGKILL)
             try await offCooperativePool { collectd.waitUntilExit() }
         }
-        let collectdErrors = (try? String(contentsOf: directory.appendingPathComponent("collectd.err"), encoding: .utf8)) ?? ""
+        let collectdErrors =
+            (try? String(contentsOf: directory.appendingPathComponent("collectd.err"), encoding: .utf8)) ?? ""
         #expect(recorder.summary.counters.valueLists >= 12, "collectd said: \(collectdErrors)")
         let recorded = try records(of: options.outputPath)
         #expect(recorder.summary.counters.bad == 0)

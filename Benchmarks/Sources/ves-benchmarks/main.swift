@@ -91,7 +91,8 @@ struct ListenerBenchmark: AsyncParsableCommand {
             let elapsed = clock.now - start
             if elapsed >= .milliseconds(Int64(seconds * 1000)) {
                 if sink == -1 { print("") }
-                return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                return Double(count)
+                    / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             }
         }
     }
@@ -103,7 +104,9 @@ struct ListenerBenchmark: AsyncParsableCommand {
     private func pythonRate() throws -> Double? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", pythonScript, "--schema", officialSchema, "--event", event, "--seconds", String(seconds)]
+        process.arguments = [
+            "python3", pythonScript, "--schema", officialSchema, "--event", event, "--seconds", String(seconds),
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -160,16 +163,18 @@ struct ListenerBenchmark: AsyncParsableCommand {
                 return
             }
             let summary = try listener.finish()
-            let rate = text.split(separator: "\n").first { $0.contains("Requests/sec:") }.map {
-                $0.split(separator: " ").last.map(String.init) ?? "?"
-            } ?? "?"
+            let rate =
+                text.split(separator: "\n").first { $0.contains("Requests/sec:") }.map {
+                    $0.split(separator: " ").last.map(String.init) ?? "?"
+                } ?? "?"
             let latency = text.split(separator: "\n").first { $0.contains("Latency") }.map(String.init) ?? ""
             let errors = text.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
             let recordBytes = try Data(contentsOf: URL(fileURLWithPath: configuration.recordPath!))
             let recordLines = recordBytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let requests = text.split(separator: "\n").first { $0.contains("requests in") }.map {
-                $0.trimmingCharacters(in: .whitespaces)
-            } ?? ""
+            let requests =
+                text.split(separator: "\n").first { $0.contains("requests in") }.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                } ?? ""
             print(
                 "http keep-alive, wrk -t1 -c\(connections) \(httpSeconds)s, listener in-process with --record: "
                     + "\(rate) events/s; \(summary); \(recordLines) record lines"
@@ -213,10 +218,14 @@ struct CollectdBenchmark: AsyncParsableCommand {
         for record in records { datagrams += encoder.add(record) }
         datagrams += encoder.flush()
         var probe = NetworkDecoder()
-        let listsPerPass = datagrams.reduce(0) { $0 + probe.decode($1).records.count { if case .values = $0 { true } else { false } } }
+        let listsPerPass = datagrams.reduce(0) {
+            $0 + probe.decode($1).records.count { if case .values = $0 { true } else { false } }
+        }
         let bytes = datagrams.reduce(0) { $0 + $1.count }
-        print("datagrams: \(datagrams.count) from \(trace.count) recorded traces, \(listsPerPass) value lists, "
-            + "\(bytes / max(1, datagrams.count)) bytes each on average")
+        print(
+            "datagrams: \(datagrams.count) from \(trace.count) recorded traces, \(listsPerPass) value lists, "
+                + "\(bytes / max(1, datagrams.count)) bytes each on average"
+        )
 
         let decodeRate = rate(seconds: seconds, itemsPerPass: listsPerPass) {
             var decoder = NetworkDecoder()
@@ -263,7 +272,11 @@ struct CollectdBenchmark: AsyncParsableCommand {
         let repeats = max(1, 600_000 / max(1, listsPerPass))
         let hex = datagrams.map { $0.map { String(format: "%02x", $0) }.joined() }.joined(separator: "\n")
         let file = directory.appendingPathComponent("datagrams.hex")
-        try Array(repeating: hex, count: repeats).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try Array(repeating: hex, count: repeats).joined(separator: "\n").write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", decoder, file.path]
@@ -279,7 +292,13 @@ struct CollectdBenchmark: AsyncParsableCommand {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let pythonRate = Double(listsPerPass * repeats) / seconds
-        print(String(format: "python collectd_decode.py on the same datagrams: %.0f value lists/s; ratio %.0fx", pythonRate, swiftRate / pythonRate))
+        print(
+            String(
+                format: "python collectd_decode.py on the same datagrams: %.0f value lists/s; ratio %.0fx",
+                pythonRate,
+                swiftRate / pythonRate
+            )
+        )
     }
 
     /// `ves-replay send --speed max` of the records into a receiver in this process that decodes and counts.
@@ -292,10 +311,16 @@ struct CollectdBenchmark: AsyncParsableCommand {
         options.speed = nil
         options.loops = loops
         options.typesDB = typesDB
-        let trace = LoadedTrace(path: "bench", format: .json, entries: [TraceEntry(payload: .records(lists))].flatMap { entry in
-            // one entry per 30 value lists, as a recorded trace holds them per datagram
-            stride(from: 0, to: lists.count, by: 30).map { TraceEntry(payload: .records(Array(lists[$0..<min($0 + 30, lists.count)]))) }
-        })
+        let trace = LoadedTrace(
+            path: "bench",
+            format: .json,
+            entries: [TraceEntry(payload: .records(lists))].flatMap { entry in
+                // one entry per 30 value lists, as a recorded trace holds them per datagram
+                stride(from: 0, to: lists.count, by: 30).map {
+                    TraceEntry(payload: .records(Array(lists[$0..<min($0 + 30, lists.count)])))
+                }
+            }
+        )
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let session = ReplaySession(traces: [trace], options: options, showProgress: false, logger: logger)
@@ -331,7 +356,12 @@ struct CollectdBenchmark: AsyncParsableCommand {
             String(
                 format: "send --speed max over loopback UDP: %.0f value lists/s (%d in %d datagrams in %.2f s); "
                     + "received %d, lost %d (%.2f%%)",
-                Double(sent) / summary.seconds, sent, summary.datagrams, summary.seconds, got, sent - got,
+                Double(sent) / summary.seconds,
+                sent,
+                summary.datagrams,
+                summary.seconds,
+                got,
+                sent - got,
                 Double(sent - got) / Double(max(1, sent)) * 100
             )
         )
