@@ -36,11 +36,7 @@ struct CommonOptions: ParsableArguments {
 
     func loadTypesDB() throws -> TypesDB {
         guard let typesDB else { return .systemOrBuiltIn() }
-        do {
-            return try TypesDB.load(path: typesDB).merging(.builtIn)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        return try withUserErrors { try TypesDB.load(path: typesDB).merging(.builtIn) }
     }
 
     func makeLogger() throws -> Logger {
@@ -67,6 +63,17 @@ func runService(_ service: some Service, logger: Logger) async throws {
         )
     )
     try await group.run()
+}
+
+/// Runs `body`, turning the libraries' errors into a usage error whose message a person can act on.
+func withUserErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ReplayError {
+        throw ValidationError(error.message)
+    } catch let error as CollectdError {
+        throw ValidationError(error.message)
+    }
 }
 
 /// `USER:PASSWORD`.
@@ -135,12 +142,7 @@ struct Send: AsyncParsableCommand {
     func run() async throws {
         let logger = try common.makeLogger()
         let typesDB = try common.loadTypesDB()
-        var options: ReplayOptions
-        do {
-            options = ReplayOptions(target: try ReplayTarget(parsing: to))
-        } catch {
-            throw ValidationError(error.message)
-        }
+        var options = ReplayOptions(target: try withUserErrors { try ReplayTarget(parsing: to) })
         options.typesDB = typesDB
         options.speed = speed == "max" ? nil : Double(speed)
         options.rate = rate
@@ -165,23 +167,12 @@ struct Send: AsyncParsableCommand {
             users[user] = password
         }
         if let authFile {
-            do {
-                let file = try AuthFile.load(path: authFile)
-                for user in file.userNames { users[user] = file.password(for: user) }
-            } catch {
-                throw ValidationError(error.message)
-            }
+            let file = try withUserErrors { try AuthFile.load(path: authFile) }
+            for user in file.userNames { users[user] = file.password(for: user) }
         }
         if !users.isEmpty { options.authFile = AuthFile(users: users) }
 
-        var loaded: [LoadedTrace] = []
-        for path in traces {
-            do {
-                loaded.append(try LoadedTrace.load(path: path, typesDB: typesDB))
-            } catch {
-                throw ValidationError(error.message)
-            }
-        }
+        let loaded = try withUserErrors { try traces.map { try LoadedTrace.load(path: $0, typesDB: typesDB) } }
         let session = ReplaySession(traces: loaded, options: options, showProgress: !noProgress, logger: logger)
         do {
             try await runService(session, logger: logger)
@@ -242,17 +233,13 @@ struct Record: AsyncParsableCommand {
         let logger = try common.makeLogger()
         guard listen.hasPrefix("udp://") else { throw ValidationError("--listen takes udp://HOST:PORT") }
         var options = RecorderOptions(outputPath: out)
-        do {
+        try withUserErrors {
             guard case .udp(let host, let port) = try ReplayTarget(parsing: listen, listening: true) else {
                 throw ValidationError("--listen takes udp://HOST:PORT")
             }
             options.host = host
             options.port = port
             if let authFile { options.authFile = try AuthFile.load(path: authFile) }
-        } catch let error as ReplayError {
-            throw ValidationError(error.message)
-        } catch let error as CollectdError {
-            throw ValidationError(error.message)
         }
         options.securityLevel = SecurityLevel(rawValue: securityLevel) ?? .none
         options.duration = duration
@@ -301,15 +288,11 @@ struct Convert: AsyncParsableCommand {
         guard let target = format.flatMap(TraceFormat.init(rawValue:)) ?? TraceFormat(path: out) else {
             throw ValidationError("give --format json|putval|hex|tsv|pcap or an output name ending in one of them")
         }
-        do {
+        try withUserErrors {
             let trace = try LoadedTrace.load(path: input, typesDB: typesDB)
             let auth = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
             try TraceFile.write(trace.entries, format: target, to: out, typesDB: typesDB, authFile: auth)
             print("converted \(trace.entries.count) \(trace.format.rawValue) entries to \(target.rawValue): \(out)")
-        } catch let error as ReplayError {
-            throw ValidationError(error.message)
-        } catch let error as CollectdError {
-            throw ValidationError(error.message)
         }
     }
 }
@@ -330,16 +313,12 @@ struct Inspect: AsyncParsableCommand {
     func run() async throws {
         _ = try common.makeLogger()
         let typesDB = try common.loadTypesDB()
-        do {
+        try withUserErrors {
             let auth = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
             for (index, path) in traces.enumerated() {
                 if index > 0 { print("") }
                 print(TraceInspection(trace: try LoadedTrace.load(path: path, typesDB: typesDB), authFile: auth))
             }
-        } catch let error as ReplayError {
-            throw ValidationError(error.message)
-        } catch let error as CollectdError {
-            throw ValidationError(error.message)
         }
     }
 }
@@ -409,11 +388,7 @@ struct Generate: AsyncParsableCommand {
         }
         let entries = generator.entries()
         let typesDB = try common.loadTypesDB()
-        do {
-            try TraceFile.write(entries, format: format, to: out, typesDB: typesDB)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        try withUserErrors { try TraceFile.write(entries, format: format, to: out, typesDB: typesDB) }
         print(
             "generated \(vms) VMs x \(generator.seriesPerVM) series x \(generator.samples) samples "
                 + "(\(vms * generator.seriesPerVM * generator.samples) value lists): \(out)"
