@@ -112,40 +112,20 @@ public final class ReplaySession: Service {
         }
     }
 
-    /// The UDP loop: one step at a time, each becoming datagrams.
+    /// The UDP loop: each step becomes datagrams, packed as collectd packs them unless sent as captured.
     private func play(send: ([[UInt8]]) async throws -> Int) async throws {
-        var stepper = Stepper(options: options, traces: traces)
-        var progress = ProgressReporter(total: stepper.totalSteps)
-        defer { if showProgress { progress.finish() } }
         var encoder = NetworkEncoder(security: options.security)
-        while let step = try await stepper.next() {
-            let datagrams: [[UInt8]]
-            if let raw = step.rawDatagram {
-                datagrams = [raw]
-            } else {
-                var packed: [[UInt8]] = []
-                for record in step.records { packed += encoder.add(record) }
-                datagrams = packed + encoder.flush()
-            }
-            let sent = try await send(datagrams)
-            state.add(step: step, datagrams: sent, elapsed: stepper.elapsed)
-            if showProgress {
-                let summary = state.value
-                progress.update(
-                    done: stepper.doneSteps,
-                    detail: "\(summary.valueLists) value lists, \(summary.datagrams) datagrams"
-                )
-            }
+        try await play(forceDecode: false, unit: "datagrams") { step in
+            if let raw = step.rawDatagram { return (try await send([raw]), 0) }
+            var datagrams: [[UInt8]] = []
+            for record in step.records { datagrams += encoder.add(record) }
+            return (try await send(datagrams + encoder.flush()), 0)
         }
-        state.finish(elapsed: stepper.elapsed, undecodable: stepper.undecodable)
     }
 
     /// The HTTP loop: value lists as write_http's JSON arrays, notifications one per request.
     private func play(http client: CurlClient, url: String) async throws {
-        var stepper = Stepper(options: options, traces: traces, forceDecode: true)
-        var progress = ProgressReporter(total: stepper.totalSteps)
-        defer { if showProgress { progress.finish() } }
-        while let step = try await stepper.next() {
+        try await play(forceDecode: true, unit: "requests") { step in
             var bodies: [String] = []
             let lists = step.records.filter { if case .values = $0 { true } else { false } }
             if !lists.isEmpty { bodies.append(CollectdJSON.encodeArray(lists, typesDB: options.typesDB)) }
@@ -164,15 +144,30 @@ public final class ReplaySession: Service {
                     }
                 } catch {
                     failed += 1
-                    logger.warning("cannot post to the receiver: \(error.message)", metadata: ["url": "\(url)"])
+                    logger.warning("cannot post to the receiver: \(error)", metadata: ["url": "\(url)"])
                 }
             }
-            state.add(step: step, datagrams: bodies.count, elapsed: stepper.elapsed, failed: failed)
+            return (bodies.count, failed)
+        }
+    }
+
+    /// Walks the steps, delivers each, and keeps the summary and the progress up to date.
+    private func play(
+        forceDecode: Bool,
+        unit: String,
+        deliver: (ReplayStep) async throws -> (sent: Int, failed: Int)
+    ) async throws {
+        var stepper = Stepper(options: options, traces: traces, forceDecode: forceDecode)
+        var progress = ProgressReporter(total: stepper.totalSteps)
+        defer { if showProgress { progress.finish() } }
+        while let step = try await stepper.next() {
+            let (sent, failed) = try await deliver(step)
+            state.add(step: step, datagrams: sent, elapsed: stepper.elapsed, failed: failed)
             if showProgress {
                 let summary = state.value
                 progress.update(
                     done: stepper.doneSteps,
-                    detail: "\(summary.valueLists) value lists, \(summary.datagrams) requests"
+                    detail: "\(summary.valueLists) value lists, \(summary.datagrams) \(unit)"
                 )
             }
         }
