@@ -7,61 +7,9 @@ import VESModel
 /// The `ves-listener` program as CI runs it: flags, the first stdout line, SIGTERM, the summary and exit status.
 @Suite("ves-listener executable")
 struct ExecutableTests {
-    static var binary: URL {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("ves-listener")
-        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: SharedMaterial.packageRoot).appendingPathComponent(".build/debug/ves-listener")
-    }
-
-    /// A started program with its stdout read line by line.
-    final class Running: @unchecked Sendable {
-        let process = Process()
-        let output = Pipe()
-        let errors = Pipe()
-        private var buffer: [UInt8] = []
-
-        init(_ arguments: [String]) throws {
-            process.executableURL = ExecutableTests.binary
-            process.arguments = arguments
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-        }
-
-        /// The next line of stdout, nil at its end. Waits for the program off the cooperative pool.
-        func readLine() async throws -> String? {
-            try await offCooperativePool { self.readLineBlocking() }
-        }
-
-        /// Reads stdout and stderr to their end and waits for the exit status, off the cooperative pool.
-        func finish() async throws -> (status: Int32, rest: String, errors: String) {
-            try await offCooperativePool { self.finishBlocking() }
-        }
-
-        private func readLineBlocking() -> String? {
-            while true {
-                if let newline = buffer.firstIndex(of: 0x0A) {
-                    let line = String(decoding: buffer[..<newline], as: UTF8.self)
-                    buffer.removeSubrange(...newline)
-                    return line
-                }
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { return nil }
-                buffer += chunk
-            }
-        }
-
-        private func finishBlocking() -> (status: Int32, rest: String, errors: String) {
-            let rest = output.fileHandleForReading.readDataToEndOfFile()
-            let errorText = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (
-                process.terminationStatus,
-                String(decoding: buffer + rest, as: UTF8.self),
-                String(decoding: errorText, as: UTF8.self)
-            )
-        }
+    /// `ves-listener` started with `arguments`.
+    static func start(_ arguments: [String]) throws -> RunningProgram {
+        try RunningProgram("ves-listener", arguments)
     }
 
     @Test("prints the real port first, and on SIGTERM writes its files, the summary, and exits 1 under --strict")
@@ -73,7 +21,7 @@ struct ExecutableTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let record = directory.appendingPathComponent("record.jsonl").path
         let junit = directory.appendingPathComponent("junit.xml").path
-        let running = try Running([
+        let running = try Self.start([
             "--port", "0", "--record", record, "--junit", junit, "--strict", "--log-level", "error",
         ])
         let first = try #require(try await running.readLine())
@@ -94,7 +42,7 @@ struct ExecutableTests {
                 )
             )
         }
-        kill(running.process.processIdentifier, SIGTERM)
+        running.signal(SIGTERM)
         let (status, rest, _) = try await running.finish()
         #expect(status == 1)
         #expect(rest.contains("2 events, 1 valid, 1 invalid"))
@@ -104,10 +52,10 @@ struct ExecutableTests {
 
     @Test("SIGINT without --strict exits 0")
     func interruptExitsZero() async throws {
-        let running = try Running(["--port", "0", "--log-level", "error"])
+        let running = try Self.start(["--port", "0", "--log-level", "error"])
         let first = try #require(try await running.readLine())
         #expect(first.hasPrefix("listening on "))
-        kill(running.process.processIdentifier, SIGINT)
+        running.signal(SIGINT)
         let (status, rest, _) = try await running.finish()
         #expect(status == 0)
         #expect(rest.contains("0 events, 0 valid, 0 invalid"))
@@ -124,7 +72,7 @@ struct ExecutableTests {
         ]
     )
     func badFlags(arguments: [String], expected: String) async throws {
-        let running = try Running(arguments)
+        let running = try Self.start(arguments)
         let (status, _, errors) = try await running.finish()
         #expect(status != 0)
         #expect(errors.contains(expected), "stderr was: \(errors)")
@@ -134,7 +82,7 @@ struct ExecutableTests {
     func portInUse() async throws {
         try await ListenerHarness.run { harness in
             let port = String(harness.baseURL.split(separator: ":").last!)
-            let running = try Running(["--port", port])
+            let running = try Self.start(["--port", port])
             let (status, _, errors) = try await running.finish()
             #expect(status != 0)
             #expect(errors.contains("cannot listen on 127.0.0.1:\(port)"), "stderr was: \(errors)")
