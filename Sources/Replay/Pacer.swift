@@ -41,7 +41,11 @@ public struct Pacer: Sendable {
     /// Seconds since the first step.
     public var elapsed: Double {
         guard let start else { return 0 }
-        let duration = clock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return (clock.now - start).inSeconds
     }
+}
+
+extension Duration {
+    /// The duration as seconds, for summaries and rates.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

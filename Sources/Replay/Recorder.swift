@@ -80,10 +80,8 @@ public final class Recorder: Service {
         let start = clock.now
         state.withLock { $0.outputPath = options.outputPath }
         defer {
-            let elapsed = clock.now - start
-            state.withLock {
-                $0.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            }
+            let elapsed = (clock.now - start).inSeconds
+            state.withLock { $0.seconds = elapsed }
         }
         try await socket.withStreams { inbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -54,14 +54,14 @@ struct ListenerBenchmark: AsyncParsableCommand {
             throw ValidationError("the event is not valid under VES 1.1; pick a valid one")
         }
 
-        let parseAndValidate = measure(seconds: seconds) {
+        let parseAndValidate = itemsPerSecond(seconds: seconds, batch: 1000) {
             let value = try! parser.parse(body)
             return builtIn.validate(value).count
         }
         print(line("parse+validate, built-in ves-1.1, 1 core", parseAndValidate))
-        let validateOnly = measure(seconds: seconds) { builtIn.validate(document).count }
+        let validateOnly = itemsPerSecond(seconds: seconds, batch: 1000) { builtIn.validate(document).count }
         print(line("validate only, built-in ves-1.1, 1 core", validateOnly))
-        let officialRate = measure(seconds: seconds) {
+        let officialRate = itemsPerSecond(seconds: seconds, batch: 1000) {
             let value = try! parser.parse(body)
             return official.validate(value).count
         }
@@ -76,25 +76,6 @@ struct ListenerBenchmark: AsyncParsableCommand {
             )
         }
         try await httpLoad(body: body)
-    }
-
-    /// Runs `work` repeatedly for about `seconds`; returns operations per second.
-    private func measure(seconds: Double, _ work: () -> Int) -> Double {
-        var sink = 0
-        for _ in 0..<2000 { sink &+= work() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var count = 0
-        while true {
-            for _ in 0..<1000 { sink &+= work() }
-            count += 1000
-            let elapsed = clock.now - start
-            if elapsed >= .milliseconds(Int64(seconds * 1000)) {
-                if sink == -1 { print("") }
-                return Double(count)
-                    / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            }
-        }
     }
 
     private func line(_ name: String, _ rate: Double) -> String {
@@ -227,7 +208,7 @@ struct CollectdBenchmark: AsyncParsableCommand {
                 + "\(bytes / max(1, datagrams.count)) bytes each on average"
         )
 
-        let decodeRate = rate(seconds: seconds, itemsPerPass: listsPerPass) {
+        let decodeRate = itemsPerSecond(seconds: seconds, itemsPerPass: listsPerPass) {
             var decoder = NetworkDecoder()
             var count = 0
             for datagram in datagrams {
@@ -236,7 +217,7 @@ struct CollectdBenchmark: AsyncParsableCommand {
             return count
         }
         print(String(format: "decode, 1 core: %.2f million value lists/s", decodeRate / 1e6))
-        let encodeRate = rate(seconds: seconds, itemsPerPass: records.count) {
+        let encodeRate = itemsPerSecond(seconds: seconds, itemsPerPass: records.count) {
             var encoder = NetworkEncoder()
             var count = 0
             for record in records { count += encoder.add(record).count }
@@ -247,21 +228,6 @@ struct CollectdBenchmark: AsyncParsableCommand {
             try python(decoder: pythonDecoder, datagrams: datagrams, listsPerPass: listsPerPass, swiftRate: decodeRate)
         }
         try await sendMax(records: records, typesDB: typesDB)
-    }
-
-    private func rate(seconds: Double, itemsPerPass: Int, _ pass: () -> Int) -> Double {
-        var sink = pass()
-        let clock = ContinuousClock()
-        let start = clock.now
-        var passes = 0
-        while clock.now - start < .milliseconds(Int64(seconds * 1000)) {
-            sink &+= pass()
-            passes += 1
-        }
-        let elapsed = clock.now - start
-        if sink == -1 { print("") }
-        let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(passes * itemsPerPass) / secondsTaken
     }
 
     /// Times the Python decoder on the same datagrams (repeated so the run lasts a few seconds).
@@ -290,7 +256,7 @@ struct CollectdBenchmark: AsyncParsableCommand {
             print("python decoder: failed (exit \(process.terminationStatus))")
             return
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let pythonRate = Double(listsPerPass * repeats) / seconds
         print(
             String(
@@ -372,4 +338,26 @@ final class Counter: Sendable {
     private let box = Mutex(0)
     func add(_ amount: Int) { box.withLock { $0 += amount } }
     var value: Int { box.withLock { $0 } }
+}
+
+/// Runs `pass` (which handles `itemsPerPass` items) for about `seconds` after a warm-up, checking the clock every
+/// `batch` passes; returns items per second.
+func itemsPerSecond(seconds: Double, itemsPerPass: Int = 1, batch: Int = 1, _ pass: () -> Int) -> Double {
+    var sink = 0
+    for _ in 0..<batch { sink &+= pass() }
+    let clock = ContinuousClock()
+    let start = clock.now
+    var passes = 0
+    while clock.now - start < .milliseconds(Int64(seconds * 1000)) {
+        for _ in 0..<batch { sink &+= pass() }
+        passes += batch
+    }
+    let elapsed = clock.now - start
+    // keeps the work from being optimised away
+    if sink == -1 { print("") }
+    return Double(passes * itemsPerPass) / elapsed.inSeconds
+}
+
+extension Duration {
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
