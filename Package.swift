@@ -13,11 +13,13 @@ let package = Package(
     products: [
         .executable(name: "ves-listener", targets: ["ves-listener"]),
         .executable(name: "ves-replay", targets: ["ves-replay"]),
+        .executable(name: "ves-agent", targets: ["ves-agent"]),
         .library(name: "VESModel", targets: ["VESModel"]),
         .library(name: "MockListener", targets: ["MockListener"]),
         .library(name: "CurlClient", targets: ["CurlClient"]),
         .library(name: "Collectd", targets: ["Collectd"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "VESAgent", targets: ["VESAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -27,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         .target(
@@ -90,6 +94,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VESAgent",
+            dependencies: [
+                "Collectd",
+                "VESModel",
+                "CurlClient",
+                "Replay",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ves-agent",
+            dependencies: [
+                "VESAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ves-listener",
             dependencies: [
@@ -117,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "ReplayTests",
             dependencies: ["Replay", "Collectd", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VESAgentTests",
+            dependencies: ["VESAgent", "MockListener", "Replay", "Collectd", "CurlClient", "VESModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

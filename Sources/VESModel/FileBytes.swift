@@ -7,13 +7,14 @@
 #endif
 
 /// Why a file could not be read, in the C library's words.
-struct FileReadError: Error {
-    let message: String
+public struct FileReadError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// Whole-file reads with the C library, so loading a schema needs no Foundation.
-enum FileBytes {
-    static func read(_ path: String) throws(FileReadError) -> [UInt8] {
+public enum FileBytes {
+    public static func read(_ path: String) throws(FileReadError) -> [UInt8] {
         guard let file = fopen(path, "rb") else {
             throw FileReadError(message: String(cString: strerror(errno)))
         }

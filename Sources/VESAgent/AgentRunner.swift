@@ -1,0 +1,56 @@
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Runs the agent as a process does: the receiver and the sender in one service group that shuts down
+/// gracefully on SIGTERM or SIGINT (receiver first, with the trace clock's last tick; then the sender drains
+/// its queue within ShutdownTimeout and spools the rest).
+public enum AgentRunner {
+    /// Runs until a signal ends it. The first line to `output` is `listening on udp://HOST:PORT` (the real port
+    /// when Listen asked for 0). With `printStats`, the self-metrics line goes to `output` on SIGUSR1 and at exit.
+    public static func run(
+        configuration: AgentConfiguration,
+        logger: Logger,
+        printStats: Bool,
+        output: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let agent = try AgentService(configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: agent.sender, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: StatsOnSignal(stats: agent.stats, output: output, enabled: printStats)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        let announcer = Task {
+            let address = await agent.listenAddress
+            output("listening on udp://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)")
+        }
+        defer { announcer.cancel() }
+        try await group.run()
+        if printStats { output(agent.stats.snapshot.summary) }
+    }
+}
+
+/// Prints the self-metrics line on SIGUSR1.
+struct StatsOnSignal: Service {
+    let stats: AgentStats
+    let output: @Sendable (String) -> Void
+    let enabled: Bool
+
+    func run() async throws {
+        guard enabled else {
+            try? await gracefulShutdown()
+            return
+        }
+        await withGracefulShutdownHandler {
+            for await _ in await UnixSignalsSequence(trapping: .sigusr1).cancelOnGracefulShutdown() {
+                output(stats.snapshot.summary)
+            }
+        } onGracefulShutdown: {}
+    }
+}

@@ -1,0 +1,51 @@
+import Synchronization
+
+/// The agent's self-metrics: what it received, built, sent, retried and dropped.
+public struct AgentCounters: Sendable, Equatable {
+    public var datagrams = 0
+    public var badDatagrams = 0
+    public var valueLists = 0
+    public var notifications = 0
+    public var ticks = 0
+    public var eventsBuilt = 0
+    /// Events the listener accepted.
+    public var eventsSent = 0
+    /// Failed attempts that will be retried (connection refused, timeout, 5xx, 429).
+    public var retries = 0
+    /// Events the listener refused with a 4xx other than 429: not retried.
+    public var eventsRejected = 0
+    /// Events dropped because the queue was full.
+    public var eventsDropped = 0
+    /// Events written to the spool at shutdown.
+    public var eventsSpooled = 0
+    /// Events read back from the spool at start-up.
+    public var eventsUnspooled = 0
+    public var queueDepth = 0
+    public var series = 0
+    public var seriesExpired = 0
+    /// VM events skipped because some virt value was not up to date.
+    public var staleVMs = 0
+
+    public init() {}
+
+    /// One line for the log and `--print-stats`.
+    public var summary: String {
+        "received \(datagrams) datagrams (\(badDatagrams) bad), \(valueLists) value lists, \(notifications) notifications; "
+            + "\(series) series (\(seriesExpired) expired); \(ticks) ticks, \(eventsBuilt) events built, "
+            + "\(eventsSent) sent, \(retries) retries, \(eventsRejected) rejected, \(eventsDropped) dropped, "
+            + "queue \(queueDepth)" + (eventsSpooled > 0 ? ", \(eventsSpooled) spooled" : "")
+    }
+}
+
+/// Counters shared by the receiving, ticking and sending parts.
+public final class AgentStats: Sendable {
+    private let counters = Mutex(AgentCounters())
+
+    public init() {}
+
+    public var snapshot: AgentCounters { counters.withLock { $0 } }
+
+    func update(_ body: (inout AgentCounters) -> Void) {
+        counters.withLock { body(&$0) }
+    }
+}

@@ -1,0 +1,316 @@
+import CurlClient
+import DequeModule
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+public import VESModel
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Posts events to the VES listener in order, without losing them: events that could not be delivered
+/// (connection refused, timeout, 5xx, 429) stay at the head of a bounded queue and are retried with exponential
+/// backoff and jitter; at shutdown what is left after the deadline is spooled to disk, and read back at the
+/// next start.
+public final class EventSender: Service, Sendable {
+    /// What the listener answered to one POST.
+    enum Outcome {
+        case delivered(commands: [ListenerCommand])
+        case retry(reason: String)
+        case rejected(status: Int, reason: String)
+    }
+
+    private struct State {
+        var queue = Deque<BuiltEvent>()
+        var shuttingDown = false
+    }
+
+    let configuration: AgentConfiguration
+    let stats: AgentStats
+    let logger: Logger
+    private let client: CurlClient
+    private let state = Mutex(State())
+    private let wakeup = Wakeup()
+    /// Called with every command a listener sends back (the agent changes its interval or throttling).
+    private let onCommand: @Sendable (ListenerCommand) async -> Void
+    /// Backoff after the first failure; doubles per failure up to `maximumBackoff`.
+    let initialBackoff: Duration
+    let maximumBackoff: Duration
+    private let rejectionLog: Mutex<[Int: (last: ContinuousClock.Instant, suppressed: Int)]> = Mutex([:])
+
+    public init(
+        configuration: AgentConfiguration,
+        stats: AgentStats,
+        logger: Logger,
+        initialBackoff: Duration = .milliseconds(250),
+        maximumBackoff: Duration = .seconds(10),
+        onCommand: @escaping @Sendable (ListenerCommand) async -> Void
+    ) {
+        self.configuration = configuration
+        self.stats = stats
+        self.logger = logger
+        self.initialBackoff = initialBackoff
+        self.maximumBackoff = maximumBackoff
+        self.onCommand = onCommand
+        client = CurlClient(
+            configuration: CurlClientConfiguration(
+                timeout: configuration.timeout,
+                connectTimeout: min(configuration.timeout, 5),
+                verifyPeer: configuration.verifyPeer,
+                caCertificatePath: configuration.caCertificate
+            )
+        )
+    }
+
+    /// Queues events for sending; when the queue is full the oldest are dropped, counted and logged.
+    public func enqueue(_ events: [BuiltEvent]) {
+        guard !events.isEmpty else { return }
+        let capacity = configuration.queueSize
+        let (dropped, depth) = state.withLock { state -> (Int, Int) in
+            state.queue.append(contentsOf: events)
+            let excess = max(0, state.queue.count - capacity)
+            if excess > 0 { state.queue.removeFirst(excess) }
+            return (excess, state.queue.count)
+        }
+        stats.update {
+            $0.eventsBuilt += events.count
+            $0.eventsDropped += dropped
+            $0.queueDepth = depth
+        }
+        if dropped > 0 {
+            logger.error(
+                "event queue full: dropped the \(dropped) oldest events",
+                metadata: ["QueueSize": "\(capacity)"]
+            )
+        }
+        wakeup.signal()
+    }
+
+    /// Events waiting to be sent.
+    public var queueDepth: Int { state.withLock { $0.queue.count } }
+
+    public func run() async throws {
+        try loadSpool()
+        await withGracefulShutdownHandler {
+            await sendLoop()
+        } onGracefulShutdown: {
+            self.state.withLock { $0.shuttingDown = true }
+            self.wakeup.signal()
+        }
+        spoolRemaining()
+    }
+
+    private func sendLoop() async {
+        var backoff = initialBackoff
+        var deadline: ContinuousClock.Instant? = nil
+        while true {
+            let (batch, shuttingDown) = state.withLock { state in
+                (Array(state.queue.prefix(configuration.batchSize)), state.shuttingDown)
+            }
+            if shuttingDown && deadline == nil {
+                deadline = .now + .milliseconds(Int64(configuration.shutdownTimeout * 1000))
+            }
+            if batch.isEmpty {
+                if shuttingDown { return }
+                await wakeup.wait()
+                continue
+            }
+            if let deadline, ContinuousClock.now >= deadline { return }
+            let outcome = await post(batch)
+            switch outcome {
+            case .delivered(let commands):
+                remove(batch.count)
+                stats.update { $0.eventsSent += batch.count }
+                backoff = initialBackoff
+                for command in commands { await onCommand(command) }
+            case .rejected(let status, let reason):
+                remove(batch.count)
+                stats.update { $0.eventsRejected += batch.count }
+                logRejection(status: status, reason: reason, count: batch.count)
+                backoff = initialBackoff
+            case .retry(let reason):
+                stats.update { $0.retries += 1 }
+                logRetry(reason: reason, backoff: backoff)
+                var pause = jittered(backoff)
+                if let deadline { pause = min(pause, deadline - .now) }
+                if pause > .zero { await wakeup.wait(timeout: pause) }
+                backoff = min(backoff * 2, maximumBackoff)
+            }
+        }
+    }
+
+    private func remove(_ count: Int) {
+        let depth = state.withLock { state -> Int in
+            state.queue.removeFirst(min(count, state.queue.count))
+            return state.queue.count
+        }
+        stats.update { $0.queueDepth = depth }
+    }
+
+    private func jittered(_ duration: Duration) -> Duration {
+        duration * Double.random(in: 0.8...1.2)
+    }
+
+    /// One POST of one event (to the event URL) or several (to eventBatch).
+    func post(_ batch: [BuiltEvent]) async -> Outcome {
+        let single = batch.count == 1 && configuration.batchSize == 1
+        let body = single ? batch[0].body : BuiltEvent.batchBody(batch)
+        let url = single ? configuration.eventListenerURL : configuration.eventBatchURL
+        return await post(body: Array(body.utf8), to: url)
+    }
+
+    func post(body: [UInt8], to url: String) async -> Outcome {
+        let request = CurlRequest(
+            method: "POST",
+            url: url,
+            headers: [("Content-Type", "application/json")],
+            body: body,
+            username: configuration.username,
+            password: configuration.password
+        )
+        let response: CurlResponse
+        do {
+            response = try await client.send(request)
+        } catch {
+            return .retry(reason: "\(url) is not reachable: \(error.message)")
+        }
+        switch response.status {
+        case 200..<300:
+            return .delivered(commands: ListenerCommand.parse(body: response.body))
+        case 408, 429, 500...599:
+            return .retry(reason: "\(url) answered \(response.status)\(Self.errorText(response))")
+        default:
+            return .rejected(status: response.status, reason: "\(url) answered \(response.status)\(Self.errorText(response))")
+        }
+    }
+
+    /// The listener's `requestError` text, when the body has one.
+    static func errorText(_ response: CurlResponse) -> String {
+        guard let document = try? JSONParser().parse(response.body), let error = RequestError(json: document) else {
+            return ""
+        }
+        return ": \(error.messageId) \(error.renderedText)"
+    }
+
+    /// Posts the throttling state in force to `clientThrottlingState` (the provideThrottlingState command).
+    public func postThrottlingState(_ body: JSONValue) async {
+        let outcome = await post(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
+        switch outcome {
+        case .delivered:
+            logger.info("posted the throttling state", metadata: ["url": "\(configuration.throttlingStateURL)"])
+        case .retry(let reason), .rejected(_, let reason):
+            logger.warning("could not post the throttling state: \(reason)")
+        }
+    }
+
+    // MARK: Logging
+
+    private func logRetry(reason: String, backoff: Duration) {
+        logger.warning(
+            "event not delivered, will retry: \(reason)",
+            metadata: ["queue": "\(queueDepth)", "retryIn": "\(backoff)"]
+        )
+    }
+
+    /// Rejections are logged at most once per SendEventInterval per status, with how many were suppressed.
+    private func logRejection(status: Int, reason: String, count: Int) {
+        let interval = Duration.milliseconds(Int64(max(configuration.sendEventInterval, 1) * 1000))
+        let now = ContinuousClock.now
+        let suppressed = rejectionLog.withLock { log -> Int? in
+            if let entry = log[status], now - entry.last < interval {
+                log[status] = (entry.last, entry.suppressed + count)
+                return nil
+            }
+            let suppressed = log[status]?.suppressed ?? 0
+            log[status] = (now, 0)
+            return suppressed
+        }
+        guard let suppressed else { return }
+        let hint = status == 401 || status == 403 ? " (check Username and Password)" : ""
+        logger.error(
+            "listener refused \(count) event(s), not retried\(hint): \(reason)",
+            metadata: suppressed > 0 ? ["alsoRefusedSinceLastLog": "\(suppressed)"] : [:]
+        )
+    }
+
+    // MARK: Spool
+
+    private var spoolPath: String? {
+        configuration.spoolDirectory.map { $0 + "/ves-agent.spool.jsonl" }
+    }
+
+    /// Reads events spooled by an earlier run to the front of the queue and removes the file.
+    func loadSpool() throws {
+        guard let path = spoolPath, access(path, F_OK) == 0 else { return }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            throw AgentError(code: "spool", message: "cannot read the spool \(path): \(error.message)")
+        }
+        var events: [BuiltEvent] = []
+        for line in bytes.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            guard let event = try? JSONParser().parse(Array(line)),
+                let header = event["commonEventHeader"]
+            else {
+                logger.warning("skipping a spooled line that is not an event", metadata: ["spool": "\(path)"])
+                continue
+            }
+            events.append(
+                BuiltEvent(
+                    domain: header["domain"]?.stringValue ?? "",
+                    eventId: header["eventId"]?.stringValue ?? "",
+                    reportingEntityName: header["reportingEntityName"]?.stringValue ?? "",
+                    eventJSON: String(decoding: line, as: UTF8.self)
+                )
+            )
+        }
+        let depth = state.withLock { state -> Int in
+            state.queue.insert(contentsOf: events, at: 0)
+            return state.queue.count
+        }
+        unlink(path)
+        stats.update {
+            $0.eventsUnspooled += events.count
+            $0.queueDepth = depth
+        }
+        logger.info("read \(events.count) spooled events", metadata: ["spool": "\(path)"])
+    }
+
+    /// Writes what is still queued to the spool (or logs how many are lost when there is no spool).
+    private func spoolRemaining() {
+        let remaining = state.withLock { Array($0.queue) }
+        guard !remaining.isEmpty else { return }
+        guard let path = spoolPath else {
+            stats.update { $0.eventsDropped += remaining.count }
+            logger.error("\(remaining.count) events were not delivered before shutdown and are lost (set SpoolDirectory to keep them)")
+            return
+        }
+        let text = remaining.map(\.eventJSON).joined(separator: "\n") + "\n"
+        let temporary = path + ".tmp"
+        guard let file = fopen(temporary, "wb") else {
+            stats.update { $0.eventsDropped += remaining.count }
+            logger.error("cannot write the spool \(temporary): \(String(cString: strerror(errno))); \(remaining.count) events lost")
+            return
+        }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, file)
+        fflush(file)
+        fsync(fileno(file))
+        fclose(file)
+        guard written == bytes.count, rename(temporary, path) == 0 else {
+            stats.update { $0.eventsDropped += remaining.count }
+            logger.error("cannot write the spool \(path); \(remaining.count) events lost")
+            return
+        }
+        state.withLock { $0.queue.removeAll() }
+        stats.update {
+            $0.eventsSpooled += remaining.count
+            $0.queueDepth = 0
+        }
+        logger.notice("spooled \(remaining.count) undelivered events", metadata: ["spool": "\(path)"])
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Logging
+import VESAgent
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@main
+struct VESAgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ves-agent",
+        abstract: "Receives collectd's network protocol and sends VES 1.1 events to a VES event listener.",
+        discussion: """
+            Does what the reference collectd VES plugin (ves_plugin.py) did inside collectd, as a daemon fed by
+            collectd's network plugin. Every key can be set in a file (--config, collectd syntax: 'Key value'
+            lines, a <Plugin ves_plugin> block works as it is), as an environment variable VES_<KEY> in upper
+            snake case (VES_SEND_EVENT_INTERVAL) or as a flag; flags override the environment, which overrides
+            the file. The first line on stdout is 'listening on udp://HOST:PORT'. SIGTERM/SIGINT tick once more
+            under --clock trace, deliver what is queued within --shutdown-timeout and spool the rest.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Configuration file in collectd syntax.", valueName: "file"))
+    var config: String?
+
+    @Option(help: "Host name or address of the VES event listener (default 127.0.0.1).") var domain: String?
+    @Option(help: "Port of the VES event listener (default 30000).") var port: String?
+    @Option(help: "Path before /eventListener/v1 (default none).") var path: String?
+    @Option(help: "User name for Basic authentication.") var username: String?
+    @Option(help: "Password for Basic authentication; prefer VES_PASSWORD or the file.") var password: String?
+    @Option(help: "Topic after /eventListener/v1.") var topic: String?
+    @Flag(inversion: .prefixedNo, help: "Send over HTTPS (default off).") var useHttps: Bool?
+    @Option(help: "Seconds between measurement events (default 20).") var sendEventInterval: String?
+    @Option(help: "functionalRole of the events (default 'Collectd VES Agent').") var functionalRole: String?
+    @Flag(inversion: .prefixedNo, help: "One host event per interval instead of one per VM (default off).")
+    var guestRunning: Bool?
+    @Option(help: "reportingEntityName of the events, collectd's Hostname (default this machine's).")
+    var hostname: String?
+    @Option(help: "HOST:PORT to receive collectd's network protocol on (default 127.0.0.1:25826; port 0 picks one).")
+    var listen: String?
+    @Option(help: "None, Sign or Encrypt (default None).") var securityLevel: String?
+    @Option(help: "collectd AuthFile with 'user: password' lines.") var authFile: String?
+    @Option(help: "wall or trace (default wall).") var clock: String?
+    @Option(help: "Events per POST; above 1 they go to eventBatch (default 1).") var batchSize: String?
+    @Option(help: "Events kept while the listener is unreachable (default 10000).") var queueSize: String?
+    @Option(help: "Directory where undelivered events are kept across restarts.") var spoolDirectory: String?
+    @Option(help: "CA certificate (PEM) for the listener's certificate.") var caCertificate: String?
+    @Flag(inversion: .prefixedNo, help: "Verify the listener's certificate (default on).") var verifyPeer: Bool?
+    @Option(help: "Seconds per request (default 5).") var timeout: String?
+    @Option(help: "Drop series not updated for this many intervals; 0 never (default 10).") var expireIntervals: String?
+    @Option(help: "collectd's types.db (default the system's, else built in).") var typesDb: String?
+    @Option(help: "Seconds a shutdown waits for the queue to drain (default 5).") var shutdownTimeout: String?
+
+    @Flag(help: "Print the effective configuration (password masked) and exit.")
+    var printConfig = false
+
+    @Flag(help: "Print the self-metrics line on SIGUSR1 and at exit.")
+    var printStats = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    /// The flags given, keyed by the configuration key they set.
+    var flags: [String: String] {
+        let given: [(String, String?)] = [
+            ("Domain", domain), ("Port", port), ("Path", path), ("Username", username), ("Password", password),
+            ("Topic", topic), ("UseHttps", useHttps.map { $0 ? "true" : "false" }),
+            ("SendEventInterval", sendEventInterval), ("FunctionalRole", functionalRole),
+            ("GuestRunning", guestRunning.map { $0 ? "true" : "false" }), ("Hostname", hostname),
+            ("Listen", listen), ("SecurityLevel", securityLevel), ("AuthFile", authFile), ("Clock", clock),
+            ("BatchSize", batchSize), ("QueueSize", queueSize), ("SpoolDirectory", spoolDirectory),
+            ("CACertificate", caCertificate), ("VerifyPeer", verifyPeer.map { $0 ? "true" : "false" }),
+            ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),
+            ("ShutdownTimeout", shutdownTimeout),
+        ]
+        var values: [String: String] = [:]
+        for (key, value) in given { if let value { values[key] = value } }
+        return values
+    }
+
+    func run() async throws {
+        let configuration: AgentConfiguration
+        do {
+            configuration = try AgentConfiguration.load(
+                flags: flags,
+                environment: ProcessInfoEnvironment.current(),
+                file: config
+            )
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if printConfig {
+            print(configuration.rendered())
+            return
+        }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "ves-agent")
+        do {
+            try await AgentRunner.run(configuration: configuration, logger: logger, printStats: printStats) { line in
+                print(line)
+                fflush(nil)
+            }
+        } catch let error as AgentError {
+            logger.critical("\(error.message)")
+            throw ExitCode(error.code == "config" ? 64 : 2)
+        }
+    }
+}
+
+/// The process environment, read with the C library.
+enum ProcessInfoEnvironment {
+    static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
