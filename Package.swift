@@ -150,7 +150,11 @@ let package = Package(
         ),
         .testTarget(
             name: "VESAgentTests",
-            dependencies: ["VESAgent", "MockListener", "Replay", "Collectd", "CurlClient", "VESModel", "TestSupport"],
+            dependencies: [
+                "VESAgent", "MockListener", "Replay", "Collectd", "CurlClient", "VESModel", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,7 +18,7 @@ public final class AgentService: Service, Sendable {
     public let core: AgentCore
     public let sender: EventSender
     let configuration: AgentConfiguration
-    let stats: AgentStats
+    public let stats: AgentStats
     let logger: Logger
     private let boundAddress = Mutex<(host: String, port: Int)?>(nil)
     private let addressWaiters = Mutex<[CheckedContinuation<(host: String, port: Int), Never>]>([])

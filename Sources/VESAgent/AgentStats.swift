@@ -37,15 +37,48 @@ public struct AgentCounters: Sendable, Equatable {
     }
 }
 
-/// Counters shared by the receiving, ticking and sending parts.
+/// Counters shared by the receiving, ticking and sending parts; tests and tools can await a condition on them.
 public final class AgentStats: Sendable {
-    private let counters = Mutex(AgentCounters())
+    private struct Waiter {
+        let predicate: @Sendable (AgentCounters) -> Bool
+        let continuation: CheckedContinuation<AgentCounters, Never>
+    }
+
+    private struct State {
+        var counters = AgentCounters()
+        var waiters: [Waiter] = []
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
-    public var snapshot: AgentCounters { counters.withLock { $0 } }
+    public var snapshot: AgentCounters { state.withLock { $0.counters } }
+
+    /// Returns the counters as soon as `predicate` holds for them.
+    public func wait(until predicate: @escaping @Sendable (AgentCounters) -> Bool) async -> AgentCounters {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> AgentCounters? in
+                if predicate(state.counters) { return state.counters }
+                state.waiters.append(Waiter(predicate: predicate, continuation: continuation))
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
 
     func update(_ body: (inout AgentCounters) -> Void) {
-        counters.withLock { body(&$0) }
+        let (ready, counters) = state.withLock { state -> ([Waiter], AgentCounters) in
+            body(&state.counters)
+            guard !state.waiters.isEmpty else { return ([], state.counters) }
+            var ready: [Waiter] = []
+            state.waiters.removeAll { waiter in
+                guard waiter.predicate(state.counters) else { return false }
+                ready.append(waiter)
+                return true
+            }
+            return (ready, state.counters)
+        }
+        for waiter in ready { waiter.continuation.resume(returning: counters) }
     }
 }
