@@ -52,6 +52,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// Seconds SIGTERM waits for the queue to drain before spooling the rest.
     public var shutdownTimeout: Double = 5
 
+    /// Seconds before the first retry; doubles per failure (with ±20 % jitter) up to `maximumRetryDelay`.
+    public var initialRetryDelay: Double = 0.25
+    public var maximumRetryDelay: Double = 10
+
     public init() {}
 
     /// The listener URL: `http[s]://Domain:Port[/Path]/eventListener/v1[/Topic]`, Path and Topic joined with

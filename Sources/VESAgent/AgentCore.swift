@@ -184,7 +184,11 @@ public final class AgentCore: Sendable {
         switch command {
         case .measurementIntervalChange(let seconds):
             let interval = seconds == 0 ? configuration.sendEventInterval : seconds
-            state.withLock { $0.interval = interval }
+            state.withLock { state in
+                // under the trace clock the next tick moves: one new interval after the last tick
+                if let due = state.nextTick { state.nextTick = due - state.interval + interval }
+                state.interval = interval
+            }
             logger.notice("listener changed the measurement interval to \(formatSeconds(interval)) s")
             return true
         case .throttlingSpecification(let specification):

@@ -33,7 +33,10 @@ public final class EventSender: Service, Sendable {
     let logger: Logger
     private let client: CurlClient
     private let state = Mutex(State())
+    /// Raised by new events and by shutdown: the idle loop waits on it.
     private let wakeup = Wakeup()
+    /// Raised by shutdown only: a backoff waits on it, so new events do not cut the backoff short.
+    private let shutdownStarted = Wakeup()
     /// Called with every command a listener sends back (the agent changes its interval or throttling).
     private let onCommand: @Sendable (ListenerCommand) async -> Void
     /// Backoff after the first failure; doubles per failure up to `maximumBackoff`.
@@ -45,15 +48,13 @@ public final class EventSender: Service, Sendable {
         configuration: AgentConfiguration,
         stats: AgentStats,
         logger: Logger,
-        initialBackoff: Duration = .milliseconds(250),
-        maximumBackoff: Duration = .seconds(10),
         onCommand: @escaping @Sendable (ListenerCommand) async -> Void
     ) {
         self.configuration = configuration
         self.stats = stats
         self.logger = logger
-        self.initialBackoff = initialBackoff
-        self.maximumBackoff = maximumBackoff
+        self.initialBackoff = .milliseconds(Int64(configuration.initialRetryDelay * 1000))
+        self.maximumBackoff = .milliseconds(Int64(configuration.maximumRetryDelay * 1000))
         self.onCommand = onCommand
         client = CurlClient(
             configuration: CurlClientConfiguration(
@@ -99,6 +100,7 @@ public final class EventSender: Service, Sendable {
         } onGracefulShutdown: {
             self.state.withLock { $0.shuttingDown = true }
             self.wakeup.signal()
+            self.shutdownStarted.signal()
         }
         spoolRemaining()
     }
@@ -123,9 +125,10 @@ public final class EventSender: Service, Sendable {
             switch outcome {
             case .delivered(let commands):
                 remove(batch.count)
+                // commands first, so whoever waits for the sent count sees their effect
+                for command in commands { await onCommand(command) }
                 stats.update { $0.eventsSent += batch.count }
                 backoff = initialBackoff
-                for command in commands { await onCommand(command) }
             case .rejected(let status, let reason):
                 remove(batch.count)
                 stats.update { $0.eventsRejected += batch.count }
@@ -136,7 +139,7 @@ public final class EventSender: Service, Sendable {
                 logRetry(reason: reason, backoff: backoff)
                 var pause = jittered(backoff)
                 if let deadline { pause = min(pause, deadline - .now) }
-                if pause > .zero { await wakeup.wait(timeout: pause) }
+                if pause > .zero { await shutdownStarted.wait(timeout: pause) }
                 backoff = min(backoff * 2, maximumBackoff)
             }
         }

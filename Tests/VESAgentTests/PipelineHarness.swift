@@ -98,6 +98,8 @@ struct Pipeline: Sendable {
             agentConfiguration.listenPort = 0
             agentConfiguration.hostname = "compute-0"
             agentConfiguration.clock = .trace
+            agentConfiguration.initialRetryDelay = 0.02
+            agentConfiguration.maximumRetryDelay = 0.2
             configureAgent(&agentConfiguration)
             let agent = try AgentService(configuration: agentConfiguration, logger: logger)
             let agentGroup = ServiceGroup(
