@@ -117,25 +117,11 @@ struct RecordAndReportTests {
 
     @Test("HTTPS with --tls-cert/--tls-key, verified against the certificate")
     func https() async throws {
-        let directory = Self.temporaryPath("tls")
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let certificate = directory + "/cert.pem"
-        let key = directory + "/key.pem"
-        // Making an RSA key takes a while; waiting for openssl blocks a thread, so not one of the cooperative pool's.
-        let status = try await offCooperativePool {
-            let openssl = Process()
-            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            openssl.arguments = [
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
-            ]
-            openssl.standardError = FileHandle.nullDevice
-            try openssl.run()
-            openssl.waitUntilExit()
-            return openssl.terminationStatus
-        }
-        try #require(status == 0, "openssl could not make a test certificate")
+        let made = try await TestCertificate.make()
+        let tls = try #require(made, "openssl could not make a test certificate")
+        defer { tls.remove() }
+        let certificate = tls.certificatePath
+        let key = tls.keyPath
         try await ListenerHarness.run(
             configure: {
                 $0.tlsCertificatePath = certificate

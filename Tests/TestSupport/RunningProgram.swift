@@ -16,9 +16,13 @@ public final class RunningProgram: @unchecked Sendable {
         return URL(fileURLWithPath: SharedMaterial.packageRoot).appendingPathComponent(".build/debug/\(name)")
     }
 
-    public init(_ name: String, _ arguments: [String]) throws {
+    /// Starts `name` with `arguments`; `environment` adds to (or replaces) the test's own variables.
+    public init(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = Self.binary(name)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = output
         process.standardError = errors
         try process.run()

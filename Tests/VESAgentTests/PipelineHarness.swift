@@ -18,6 +18,7 @@ struct Pipeline: Sendable {
     let listenerPort: Int
     let agentPort: Int
     let agentGroup: ServiceGroup
+    let agentTask: Task<Void, any Error>
 
     /// Sends trace files to the agent as collectd would (UDP, as fast as possible) and waits until the agent
     /// has taken in every value list and notification.
@@ -72,8 +73,11 @@ struct Pipeline: Sendable {
         #expect(reached, "the listener did not receive \(count) events in 60 s")
     }
 
+    /// Stops the agent gracefully and returns when it has stopped: its last tick built, its queue drained or
+    /// spooled.
     func stopAgent() async {
         await agentGroup.triggerGracefulShutdown()
+        _ = try? await agentTask.value
     }
 
     /// Starts both, runs `body`, stops the agent (if `body` has not), then the listener.
@@ -117,7 +121,8 @@ struct Pipeline: Sendable {
                 agent: agent,
                 listenerPort: address.port,
                 agentPort: await agent.listenAddress.port,
-                agentGroup: agentGroup
+                agentGroup: agentGroup,
+                agentTask: agentTask
             )
             let result: T
             do {
