@@ -209,3 +209,34 @@ struct ListenerProcess: Sendable {
         _ = try? await task.value
     }
 }
+
+@Suite("Receiving collectd's network protocol")
+struct ReceivingTests {
+    @Test func encryptedOnlyUnderSecurityLevelEncrypt() async throws {
+        let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString)").path
+        try "collectd: s3cret\n".write(toFile: auth, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: auth) }
+        let records = try CommandListTests.records("threshold").filter {
+            if case .notification = $0 { return true }
+            return false
+        }
+        try #require(records.count == 32)
+        try await Pipeline.run(
+            agent: {
+                $0.securityLevel = .encrypt
+                $0.authFile = auth
+            }
+        ) { pipeline in
+            try await pipeline.send(Array(records.prefix(10)), security: .encrypt(user: "collectd", password: "s3cret"))
+            try await pipeline.send(Array(records.dropFirst(10).prefix(5)), security: .sign(user: "collectd", password: "s3cret"))
+            try await pipeline.send(Array(records.dropFirst(15).prefix(5)))
+            try await pipeline.send(Array(records.dropFirst(20).prefix(5)), security: .encrypt(user: "collectd", password: "wrong"))
+            let stats = pipeline.agent.stats.snapshot
+            #expect(stats.notifications == 10, "only the encrypted datagrams are taken in")
+            #expect(stats.badDatagrams >= 3, "signed, plain and wrongly encrypted datagrams are counted as bad")
+            await pipeline.stopAgent()
+            await pipeline.waitForEvents(10)
+            #expect(try pipeline.events.allSatisfy { $0["commonEventHeader"]?["domain"] == "fault" })
+        }
+    }
+}

@@ -15,7 +15,7 @@ struct VESBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ves-benchmarks",
         abstract: "Measure the harness (build with -c release).",
-        subcommands: [ListenerBenchmark.self, CollectdBenchmark.self]
+        subcommands: [ListenerBenchmark.self, CollectdBenchmark.self, AgentBenchmark.self, AgentMemoryBenchmark.self]
     )
 }
 

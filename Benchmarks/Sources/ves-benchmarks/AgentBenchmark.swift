@@ -1,0 +1,235 @@
+import ArgumentParser
+import Collectd
+import Foundation
+import Logging
+import Replay
+import Synchronization
+import VESAgent
+
+/// The agent's speed: ingest (decode and cache update), one tick for many VMs, memory with many series, and the
+/// whole run against the reference plugin (run by seed_oracle.py) on the same traces.
+struct AgentBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Agent ingest and tick speed, and the reference plugin's run time on the same traces."
+    )
+
+    @Option(help: "Seconds per rate measurement.")
+    var seconds = 3.0
+
+    @Option(help: "seed_oracle.py, to time the reference plugin on the same traces.")
+    var oracle: String?
+
+    @Option(help: "The reference plugin (ves_plugin.py) for --oracle.")
+    var plugin: String?
+
+    @Option(help: "collectd's types.db for --oracle.")
+    var typesDb: String?
+
+    @Option(help: "VM counts for the comparison with the reference plugin.")
+    var compareVMs: [Int] = [100, 400, 1000]
+
+    static func generator(vms: Int, samples: Int) -> VirtTraceGenerator {
+        var generator = VirtTraceGenerator()
+        generator.vms = vms
+        generator.vcpus = 1
+        generator.interfaces = 1
+        generator.disks = 1
+        generator.interval = 10
+        generator.samples = samples
+        generator.start = 1_795_600_000
+        return generator
+    }
+
+    static func records(_ entries: [TraceEntry]) -> [CollectdRecord] {
+        entries.flatMap { entry -> [CollectdRecord] in
+            if case .records(let records) = entry.payload { return records }
+            return []
+        }
+    }
+
+    static func datagrams(_ records: [CollectdRecord]) -> [[UInt8]] {
+        var encoder = NetworkEncoder()
+        var datagrams: [[UInt8]] = []
+        for record in records { datagrams += encoder.add(record) }
+        return datagrams + encoder.flush()
+    }
+
+    static func core(clock: AgentConfiguration.ClockMode, built: Counter) -> AgentCore {
+        var configuration = AgentConfiguration()
+        configuration.hostname = "compute-0"
+        configuration.clock = clock
+        configuration.expireIntervals = 0
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        return AgentCore(
+            configuration: configuration,
+            typesDB: .systemOrBuiltIn(),
+            authFile: nil,
+            stats: AgentStats(),
+            logger: logger,
+            deliver: { built.add($0.count) }
+        )
+    }
+
+    func run() async throws {
+        // Ingest: 1,000 VMs x 10 series, 3 samples, packed as collectd packs them.
+        let generator = Self.generator(vms: 1000, samples: 3)
+        let records = Self.records(generator.entries())
+        let datagrams = Self.datagrams(records)
+        print(
+            "trace: \(generator.vms) VMs x \(generator.seriesPerVM) series x \(generator.samples) samples = "
+                + "\(records.count) value lists in \(datagrams.count) datagrams"
+        )
+        let built = Counter()
+        let ingestCore = Self.core(clock: .wall, built: built)
+        let ingestRate = itemsPerSecond(seconds: seconds, itemsPerPass: records.count) {
+            for datagram in datagrams {
+                datagram.withUnsafeBytes { ingestCore.ingest(datagram: $0) }
+            }
+            return datagrams.count
+        }
+        print(String(format: "ingest (decode + cache update), 1 core: %.2f million value lists/s", ingestRate / 1e6))
+
+        // One tick with every VM up to date: re-ingest a sample (not timed) before each tick.
+        let tickCore = Self.core(clock: .wall, built: built)
+        let samples = Dictionary(grouping: records) { $0.time }.sorted { $0.key < $1.key }.map(\.value)
+        tickCore.ingest(samples[0])
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for round in 0..<30 {
+            tickCore.ingest(samples[1 + round % (samples.count - 1)])
+            let before = built.value
+            let start = clock.now
+            tickCore.tick(now: 1_795_600_100)
+            times.append((clock.now - start).inSeconds * 1000)
+            precondition(built.value - before == generator.vms, "every VM gives an event")
+        }
+        times.sort()
+        print(
+            String(
+                format: "tick, %d VMs x %d series: median %.2f ms, worst %.2f ms (%d events per tick)",
+                generator.vms,
+                generator.seriesPerVM,
+                times[times.count / 2],
+                times.last!,
+                generator.vms
+            )
+        )
+
+        if let oracle, let plugin, let typesDb {
+            try compare(oracle: oracle, plugin: plugin, typesDB: typesDb)
+        }
+    }
+
+    /// The reference plugin and the agent on the same traces of three ticks (60 s of 10 s samples).
+    private func compare(oracle: String, plugin: String, typesDB: String) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ves-bench-agent-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for vms in compareVMs {
+            let generator = Self.generator(vms: vms, samples: 6)
+            let entries = generator.entries()
+            let path = directory.appendingPathComponent("virt-\(vms).jsonl").path
+            try TraceFile.write(entries, format: .json, to: path, typesDB: .systemOrBuiltIn())
+            let series = vms * generator.seriesPerVM
+
+            let pythonStart = Date()
+            let python = Process()
+            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            python.arguments = [
+                "python3", oracle, "--plugin", plugin, "--types-db", typesDB, "--hostname", "compute-0",
+                "--interval", "20", "--final-tick",
+            ]
+            python.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            let output = Pipe()
+            python.standardOutput = output
+            python.standardError = FileHandle.nullDevice
+            try python.run()
+            let outputData = output.fileHandleForReading.readDataToEndOfFile()
+            python.waitUntilExit()
+            let pythonSeconds = Date().timeIntervalSince(pythonStart)
+            let pythonEvents = outputData.split(separator: UInt8(ascii: "\n")).count
+
+            // The agent on the same trace: datagrams decoded, cache, trace clock, events as JSON text.
+            let loaded = try LoadedTrace.load(path: path, typesDB: .systemOrBuiltIn())
+            let datagrams = Self.datagrams(Self.records(loaded.entries))
+            let built = Counter()
+            let clock = ContinuousClock()
+            let start = clock.now
+            let core = Self.core(clock: .trace, built: built)
+            for datagram in datagrams {
+                datagram.withUnsafeBytes { core.ingest(datagram: $0) }
+            }
+            core.finalTraceTick()
+            let agentSeconds = (clock.now - start).inSeconds
+            print(
+                String(
+                    format: "%5d VMs (%6d series, 3 ticks): reference plugin %.2f s (%d events), agent %.4f s (%d events): %.0fx",
+                    vms,
+                    series,
+                    pythonSeconds,
+                    pythonEvents,
+                    agentSeconds,
+                    built.value,
+                    pythonSeconds / agentSeconds
+                )
+            )
+        }
+    }
+}
+
+/// Resident memory with 100,000 series: run in its own process so nothing else is counted.
+struct AgentMemoryBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent-memory",
+        abstract: "Resident memory of the agent's cache and builder with many series (run on its own)."
+    )
+
+    @Option(help: "VMs of 10 series each.")
+    var vms = 10_000
+
+    func run() async throws {
+        let before = Self.residentMegabytes()
+        let generator = AgentBenchmark.generator(vms: vms, samples: 2)
+        let built = Counter()
+        var configuration = AgentConfiguration()
+        configuration.hostname = "compute-0"
+        let core = AgentCore(
+            configuration: configuration,
+            typesDB: .systemOrBuiltIn(),
+            authFile: nil,
+            stats: AgentStats(),
+            logger: Logger(label: "bench"),
+            deliver: { built.add($0.count) }
+        )
+        // feed it sample by sample, as the network would, without holding the whole trace
+        for entry in generator.entries() {
+            guard case .records(let records) = entry.payload else { continue }
+            for datagram in AgentBenchmark.datagrams(records) {
+                datagram.withUnsafeBytes { core.ingest(datagram: $0) }
+            }
+        }
+        core.tick(now: 1_795_600_100)
+        let after = Self.residentMegabytes()
+        print(
+            String(
+                format: "memory: %d series (%d VMs), %d events in one tick: resident %.1f MB (%.1f MB at start)",
+                vms * generator.seriesPerVM,
+                vms,
+                built.value,
+                after,
+                before
+            )
+        )
+    }
+
+    static func residentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0
+            return kilobytes / 1024
+        }
+        return 0
+    }
+}
