@@ -7,7 +7,8 @@ import UnixSignals
 /// its queue within ShutdownTimeout and spools the rest).
 public enum AgentRunner {
     /// Runs until a signal ends it. The first line to `output` is `listening on udp://HOST:PORT` (the real port
-    /// when Listen asked for 0). With `printStats`, the self-metrics line goes to `output` on SIGUSR1 and at exit.
+    /// when Listen asked for 0). The self-metrics line goes to `output` on SIGUSR1, and with `printStats` also at
+    /// exit.
     public static func run(
         configuration: AgentConfiguration,
         logger: Logger,
@@ -20,7 +21,7 @@ public enum AgentRunner {
                 services: [
                     .init(service: agent.sender, successTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: StatsOnSignal(stats: agent.stats, output: output, enabled: printStats)),
+                    .init(service: StatsOnSignal(stats: agent.stats, output: output)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -40,17 +41,10 @@ public enum AgentRunner {
 struct StatsOnSignal: Service {
     let stats: AgentStats
     let output: @Sendable (String) -> Void
-    let enabled: Bool
 
     func run() async throws {
-        guard enabled else {
-            try? await gracefulShutdown()
-            return
+        for await _ in await UnixSignalsSequence(trapping: .sigusr1).cancelOnGracefulShutdown() {
+            output(stats.snapshot.summary)
         }
-        await withGracefulShutdownHandler {
-            for await _ in await UnixSignalsSequence(trapping: .sigusr1).cancelOnGracefulShutdown() {
-                output(stats.snapshot.summary)
-            }
-        } onGracefulShutdown: {}
     }
 }

@@ -3,7 +3,9 @@ import VESModel
 
 /// Builds VES 1.1 events from the value cache and from notifications, field for field as the reference
 /// plugin's `event_timer` and `notify` do, quirks included; where the plugin raised an exception and sent
-/// nothing (missing values, unknown severity), it sends what can be built and says why in `notes`.
+/// nothing (missing values), it sends what can be built and says why in `notes`.
+///
+/// Events are written straight to JSON text in `json.dumps`'s format and member order, without a tree.
 public struct EventBuilder: Sendable {
     /// What the builder needs to know of the configuration.
     public struct Settings: Sendable {
@@ -66,123 +68,138 @@ public struct EventBuilder: Sendable {
             output: &output
         )
         let host = settings.hostname
-        var header = commonHeader(domain: "measurementsForVfScaling", eventId: eventId, eventType: "Info")
+        var header = CommonHeader(domain: .measurement, eventId: eventId, functionalRole: settings.functionalRole)
         header.set(reporting: host, source: host)
-        header.startEpochMicrosec = .number(now * 1_000_000)
-        fields.measurementInterval = .number(interval)
+        header.startEpochMicrosec = .float(now * 1_000_000)
+        fields.measurementInterval = .float(interval)
         let system = cache.select(plugin: "cpu-aggregation", typeInstance: "system")
         let user = cache.select(plugin: "cpu-aggregation", typeInstance: "user")
-        if let system = system.first?.values.first, let user = user.first?.values.first {
-            fields.aggregateCpuUsage = (PythonNumber(system) + PythonNumber(user)).rounded(2).json
+        if let system = system.first?.current.values.firstValue, let user = user.first?.current.values.firstValue {
+            fields.aggregateCpuUsage = (PythonNumber(system) + PythonNumber(user)).rounded(2)
         } else {
             output.notes.append(
                 "no cpu-aggregation system and user values: aggregateCpuUsage left 0 (the reference plugin sent no event)"
             )
         }
-        let instances = cache.select(plugin: "cpu", typeInstance: "system", markAsRead: false).map(\.pluginInstance)
+        let instances = cache.select(plugin: "cpu", typeInstance: "system", markAsRead: false).map(\.key.pluginInstance)
         for instance in instances {
             let system = cache.select(plugin: "cpu", pluginInstance: instance, typeInstance: "system")
             let user = cache.select(plugin: "cpu", pluginInstance: instance, typeInstance: "user")
-            guard let systemValue = system.first?.values.first, let userValue = user.first?.values.first else {
-                output.notes.append("cpu \(instance) has no user value: left out of cpuUsageArray")
+            let name = cache.name(instance)
+            guard let systemValue = system.first?.current.values.firstValue,
+                let userValue = user.first?.current.values.firstValue
+            else {
+                output.notes.append("cpu \(name) has no user value: left out of cpuUsageArray")
                 continue
             }
-            fields.cpuUsage.append((instance, (PythonNumber(systemValue) + PythonNumber(userValue)).rounded(2).json))
+            fields.cpuUsage.append((name, (PythonNumber(systemValue) + PythonNumber(userValue)).rounded(2)))
         }
-        if let used = cache.select(plugin: "memory", type: "memory", typeInstance: "used").first?.values.first {
+        if let used = cache.select(plugin: "memory", type: "memory", typeInstance: "used").first?.current.values.firstValue {
             fields.memoryUsed = bytesToGB(used)
         }
         var interfaces = OrderedInterfaces()
         for series in cache.select(plugin: "interface", type: "if_packets") {
-            interfaces.setPackets(series.pluginInstance, series.values)
+            interfaces.setPackets(series.key.pluginInstance, series.current.values)
         }
         for name in interfaces.names {
             if let octets = cache.select(plugin: "interface", pluginInstance: name, type: "if_octets").first {
-                interfaces.setOctets(name, octets.values)
+                interfaces.setOctets(name, octets.current.values)
             }
         }
-        appendInterfaces(interfaces, to: &fields, output: &output)
+        appendInterfaces(interfaces, cache: cache, to: &fields, output: &output)
         emit(header: header, fields: fields, output: &output)
     }
 
     private mutating func virtEvents(cache: inout ValueCache, output: inout Output) {
-        let machines = cache.select(plugin: "virt", type: "virt_cpu_total", markAsRead: false)
+        guard let cpuTotalType = cache.id(of: "virt_cpu_total") else { return }
+        let machines = cache.select(plugin: "virt", typeID: cpuTotalType, markAsRead: false)
+        let interval = cache.interval(ofPlugin: "virt")
+        // the names every VM is looked up by, interned once per tick (nil: no series has it)
+        let vcpuType = cache.id(of: "virt_vcpu")
+        let memoryType = cache.id(of: "memory")
+        let totalInstance = cache.id(of: "total")
+        let rssInstance = cache.id(of: "rss")
+        let packetsType = cache.id(of: "if_packets")
+        let octetsType = cache.id(of: "if_octets")
         for machine in machines {
-            let name = machine.pluginInstance
-            let all = cache.select(plugin: "virt", host: machine.host, pluginInstance: name, markAsRead: false)
+            let host = machine.key.host
+            let vm = machine.key.pluginInstance
+            let all = cache.select(plugin: "virt", host: host, pluginInstance: vm, markAsRead: false)
             if all.contains(where: { !$0.updated }) {
-                output.staleVMs.append(name)
+                output.staleVMs.append(cache.name(vm))
                 continue
             }
             var fields = MeasurementFields()
             let eventId = nextEventId()
-            var header = commonHeader(domain: "measurementsForVfScaling", eventId: eventId, eventType: "Info")
-            let entity = "\(settings.hostname)-virt-\(name)"
+            var header = CommonHeader(domain: .measurement, eventId: eventId, functionalRole: settings.functionalRole)
+            let entity = "\(settings.hostname)-virt-\(cache.name(vm))"
             header.reportingEntityId = entity
             header.reportingEntityName = entity
-            let select = { (cache: inout ValueCache, type: String, typeInstance: String?) in
-                cache.select(
+            func select(_ type: UInt32?, _ typeInstance: UInt32? = nil) -> [ValueCache.Series] {
+                guard let type else { return [] }
+                return cache.select(
                     plugin: "virt",
-                    host: machine.host,
-                    pluginInstance: name,
-                    type: type,
-                    typeInstance: typeInstance
+                    host: host,
+                    pluginInstance: vm,
+                    typeID: type,
+                    typeInstanceID: typeInstance
                 )
             }
-            if let total = select(&cache, "virt_cpu_total", nil).first {
-                fields.aggregateCpuUsage = .number(cpuPercentage(total))
-                header.sourceId = total.host
-                header.sourceName = total.host
-                header.startEpochMicrosec = .number(total.time * 1_000_000)
+            if let total = select(cpuTotalType).first {
+                fields.aggregateCpuUsage = .float(cpuPercentage(total))
+                let source = cache.name(total.key.host)
+                header.sourceId = source
+                header.sourceName = source
+                header.startEpochMicrosec = .float(total.current.time * 1_000_000)
             }
-            for vcpu in select(&cache, "virt_vcpu", nil) {
-                fields.cpuUsage.append((vcpu.typeInstance, .number(cpuPercentage(vcpu))))
+            for vcpu in select(vcpuType) {
+                fields.cpuUsage.append((cache.name(vcpu.key.typeInstance), .float(cpuPercentage(vcpu))))
             }
-            fields.measurementInterval = .number(cache.plugin("virt")?.interval ?? 0)
-            if let total = select(&cache, "memory", "total").first?.values.first {
+            fields.measurementInterval = .float(interval)
+            if let totalInstance, let total = select(memoryType, totalInstance).first?.current.values.firstValue {
                 fields.memoryConfigured = bytesToGB(total)
             }
-            if let rss = select(&cache, "memory", "rss").first?.values.first {
+            if let rssInstance, let rss = select(memoryType, rssInstance).first?.current.values.firstValue {
                 fields.memoryUsed = bytesToGB(rss)
             }
             var interfaces = OrderedInterfaces()
-            for series in select(&cache, "if_packets", nil) {
-                interfaces.setPackets(series.typeInstance, series.values)
+            for series in select(packetsType) {
+                interfaces.setPackets(series.key.typeInstance, series.current.values)
             }
             for interface in interfaces.names {
-                if let octets = select(&cache, "if_octets", interface).first {
-                    interfaces.setOctets(interface, octets.values)
+                if let octets = select(octetsType, interface).first {
+                    interfaces.setOctets(interface, octets.current.values)
                 }
             }
-            appendInterfaces(interfaces, to: &fields, output: &output)
+            appendInterfaces(interfaces, cache: cache, to: &fields, output: &output)
             fields.additionalMeasurements = additionalMeasurements(cache: &cache, excluding: ["virt"], output: &output)
             emit(header: header, fields: fields, output: &output)
         }
     }
 
-    private func appendInterfaces(_ interfaces: OrderedInterfaces, to fields: inout MeasurementFields, output: inout Output) {
-        for name in interfaces.names {
-            guard let packets = interfaces.packets[name], packets.count >= 2 else { continue }
-            guard let octets = interfaces.octets[name], octets.count >= 2 else {
+    private func appendInterfaces(
+        _ interfaces: OrderedInterfaces,
+        cache: ValueCache,
+        to fields: inout MeasurementFields,
+        output: inout Output
+    ) {
+        for id in interfaces.names {
+            guard let packets = interfaces.packets[id], packets.count >= 2 else { continue }
+            let name = cache.name(id)
+            guard let octets = interfaces.octets[id], octets.count >= 2 else {
                 output.notes.append(
                     "interface \(name) has packets but no octets: left out of vNicUsageArray (the reference plugin raised KeyError)"
                 )
                 continue
             }
             fields.vNics.append(
-                JSONObject([
-                    ("broadcastPacketsIn", .number(0)),
-                    ("broadcastPacketsOut", .number(0)),
-                    ("multicastPacketsIn", .number(0)),
-                    ("multicastPacketsOut", .number(0)),
-                    ("unicastPacketsIn", .number(0)),
-                    ("unicastPacketsOut", .number(0)),
-                    ("vNicIdentifier", .string(name)),
-                    ("packetsIn", PythonNumber(packets[0]).json),
-                    ("packetsOut", PythonNumber(packets[1]).json),
-                    ("bytesIn", PythonNumber(octets[0]).json),
-                    ("bytesOut", PythonNumber(octets[1]).json),
-                ])
+                VNicUsage(
+                    name: name,
+                    packetsIn: PythonNumber(packets[0]),
+                    packetsOut: PythonNumber(packets[1]),
+                    bytesIn: PythonNumber(octets[0]),
+                    bytesOut: PythonNumber(octets[1])
+                )
             )
         }
     }
@@ -193,47 +210,46 @@ public struct EventBuilder: Sendable {
         cache: inout ValueCache,
         excluding excluded: Set<String>,
         output: inout Output
-    ) -> [JSONValue] {
-        var groups: [JSONValue] = []
+    ) -> [MeasurementGroup] {
+        var groups: [MeasurementGroup] = []
         for (plugin, series) in cache.takeUpdated(excluding: excluded) {
             var name = plugin
-            if !series.pluginInstance.isEmpty { name += "-" + series.pluginInstance }
-            if !series.typeInstance.isEmpty { name += "-" + series.typeInstance }
-            let sources = typesDB.dataSources(of: series.type)
+            let pluginInstance = cache.name(series.key.pluginInstance)
+            let typeInstance = cache.name(series.key.typeInstance)
+            let type = cache.name(series.key.type)
+            if !pluginInstance.isEmpty { name += "-" + pluginInstance }
+            if !typeInstance.isEmpty { name += "-" + typeInstance }
+            let sources = typesDB.dataSources(of: type)
             if sources == nil {
-                output.notes.append("type \(series.type) is not in types.db: measurements of \(name) named by position")
+                output.notes.append("type \(type) is not in types.db: measurements of \(name) named by position")
             }
-            let count = sources.map { min($0.count, series.values.count) } ?? series.values.count
-            var measurements: [JSONValue] = []
+            let values = series.current.values
+            let count = sources.map { min($0.count, Int(values.count)) } ?? Int(values.count)
+            var measurements: [(String, String)] = []
             measurements.reserveCapacity(count)
             for index in 0..<count {
                 let sourceName = sources?[index].name ?? String(index)
-                measurements.append(
-                    .object(
-                        JSONObject([
-                            ("name", .string(series.type + "-" + sourceName)),
-                            ("value", .string(series.values[index].pythonText)),
-                        ])
-                    )
-                )
+                measurements.append((type + "-" + sourceName, values[index].pythonText))
             }
-            groups.append(.object(JSONObject([("name", .string(name)), ("measurements", .array(measurements))])))
+            groups.append(MeasurementGroup(name: name, measurements: measurements))
         }
         return groups
     }
 
     /// The plugin's `cpu_ns_to_percentage`: CPU nanoseconds between the last two values as a percentage.
     private func cpuPercentage(_ series: ValueCache.Series) -> Double {
-        guard let total = series.values.first, let previous = series.previousValues.first else { return 0 }
-        let elapsed = series.time - series.previousTime
+        guard let total = series.current.values.firstValue, let previous = series.previous.values.firstValue else {
+            return 0
+        }
+        let elapsed = series.current.time - series.previous.time
         if elapsed == 0 { return 0 }
         let used = (PythonNumber(total) - PythonNumber(previous)).double
         return PythonJSON.round((100.0 * used) / (elapsed * 1_000_000_000.0), digits: 2)
     }
 
     /// The plugin's `bytes_to_gb`.
-    private func bytesToGB(_ value: Value) -> JSONValue {
-        .number(PythonJSON.round(PythonNumber(value).double / 1_073_741_824.0, digits: 3))
+    private func bytesToGB(_ value: Value) -> PythonNumber {
+        .float(PythonJSON.round(PythonNumber(value).double / 1_073_741_824.0, digits: 3))
     }
 
     // MARK: Faults
@@ -242,9 +258,9 @@ public struct EventBuilder: Sendable {
     public mutating func fault(for notification: Notification) -> Output {
         var output = Output()
         let eventId = nextEventId()
-        var header = commonHeader(domain: "fault", eventId: eventId, eventType: "Notification")
+        var header = CommonHeader(domain: .fault, eventId: eventId, functionalRole: settings.functionalRole)
         header.set(reporting: settings.hostname, source: settings.hostname)
-        let start = JSONValue.number(notification.time.seconds * 1_000_000)
+        let start = PythonNumber.float(notification.time.seconds * 1_000_000)
         header.startEpochMicrosec = start
         header.lastEpochMicrosec = start
         let severity: String
@@ -253,61 +269,124 @@ public struct EventBuilder: Sendable {
         case .warning: severity = "WARNING"
         case .okay: severity = "NORMAL"
         }
-        let problem = (notification.pluginInstance.isEmpty ? "" : notification.pluginInstance) + "-"
-            + notification.typeInstance
-        let interface = notification.plugin + "-" + notification.pluginInstance
-        let fields = JSONObject([
-            ("faultFieldsVersion", .number(1.1)),
-            ("eventSeverity", .string(severity)),
-            ("eventSourceType", .string(settings.guestRunning ? "virtualMachine(8)" : "host(3)")),
-            ("alarmCondition", .string(notification.message)),
-            ("specificProblem", .string(problem)),
-            ("vfStatus", .string("Active")),
-            ("alarmInterfaceA", .string(interface)),
-            ("alarmAdditionalInformation", .array([])),
-        ])
-        emit(header: header, domainFields: ("faultFields", fields), output: &output)
+        let fields = FaultFields(
+            eventSeverity: severity,
+            eventSourceType: settings.guestRunning ? "virtualMachine(8)" : "host(3)",
+            alarmCondition: notification.message,
+            // '{}-'.format('') gives a lone dash, and '-{}'.format('') a trailing one: kept as the plugin sent them
+            specificProblem: notification.pluginInstance + "-" + notification.typeInstance,
+            alarmInterfaceA: notification.plugin + "-" + notification.pluginInstance
+        )
+        var writer = EventWriter(throttling: throttling.byDomain[header.domain.name])
+        writer.event(header: header) { writer in fields.write(to: &writer) }
+        output.events.append(writer.finish(header: header))
         return output
     }
 
     // MARK: Assembly
 
-    private func commonHeader(domain: String, eventId: String, eventType: String) -> CommonHeader {
-        CommonHeader(domain: domain, eventId: eventId, eventType: eventType, functionalRole: settings.functionalRole)
-    }
-
     private func emit(header: CommonHeader, fields: MeasurementFields, output: inout Output) {
-        emit(header: header, domainFields: ("measurementsForVfScalingFields", fields.object), output: &output)
+        var writer = EventWriter(throttling: throttling.byDomain[header.domain.name])
+        writer.event(header: header) { writer in fields.write(to: &writer) }
+        output.events.append(writer.finish(header: header))
+    }
+}
+
+/// Writes one event as the plugin's `get_json` does, leaving out what a throttling specification suppresses
+/// (never a required field).
+struct EventWriter {
+    var json = PythonJSONWriter(capacity: 1536)
+    let suppressedFields: Set<String>
+    let suppressedPairs: [String: Set<String>]
+
+    init(throttling: ThrottlingPolicy.DomainSpecification?) {
+        suppressedFields = Set(throttling?.suppressedFieldNames ?? [])
+        var pairs: [String: Set<String>] = [:]
+        for pair in throttling?.suppressedPairs ?? [] { pairs[pair.field, default: []].formUnion(pair.names) }
+        suppressedPairs = pairs
     }
 
-    private func emit(header: CommonHeader, domainFields: (String, JSONObject), output: inout Output) {
-        var fields = domainFields.1
-        var headerObject = header.object
-        throttling.apply(domain: header.domain, header: &headerObject, fields: &fields, fieldsName: domainFields.0)
-        let event = JSONValue.object(JSONObject([("commonEventHeader", .object(headerObject)), (domainFields.0, .object(fields))]))
-        output.events.append(
-            BuiltEvent(
-                domain: header.domain,
-                eventId: header.eventId,
-                reportingEntityName: header.reportingEntityName,
-                eventJSON: PythonJSON.dumps(event)
-            )
+    /// Whether a member of the domain's fields is written (required fields always are).
+    func keeps(_ field: String, required: Set<String>) -> Bool {
+        !suppressedFields.contains(field) || required.contains(field)
+    }
+
+    /// Whether a name-value item of `field` is written.
+    func keeps(item name: String, of field: String) -> Bool {
+        !(suppressedPairs[field]?.contains(name) ?? false)
+    }
+
+    mutating func event(header: CommonHeader, fields: (inout EventWriter) -> Void) {
+        json.beginObject()
+        json.key("commonEventHeader")
+        header.write(to: &json)
+        json.key(header.domain.fieldsName)
+        json.beginObject()
+        fields(&self)
+        json.endObject()
+        json.endObject()
+    }
+
+    mutating func finish(header: CommonHeader) -> BuiltEvent {
+        BuiltEvent(
+            domain: header.domain.name,
+            eventId: header.eventId,
+            reportingEntityName: header.reportingEntityName,
+            eventJSON: json.text
         )
     }
 }
 
+/// The two domains the plugin sends.
+enum EventDomain {
+    case measurement, fault
+
+    var name: String {
+        switch self {
+        case .measurement: "measurementsForVfScaling"
+        case .fault: "fault"
+        }
+    }
+
+    var fieldsName: String {
+        switch self {
+        case .measurement: "measurementsForVfScalingFields"
+        case .fault: "faultFields"
+        }
+    }
+
+    var requiredFields: Set<String> {
+        switch self {
+        case .measurement: Self.requiredMeasurementFields
+        case .fault: Self.requiredFaultFields
+        }
+    }
+
+    static let requiredMeasurementFields = VES11FieldSet.requiredFields(of: "measurementsForVfScalingFields")
+    static let requiredFaultFields = VES11FieldSet.requiredFields(of: "faultFields")
+}
+
 /// The plugin's `Event` header with its defaults.
 struct CommonHeader {
-    var domain: String
+    var domain: EventDomain
     var eventId: String
-    var eventType: String
     var functionalRole: String
     var sourceId = ""
     var sourceName = ""
     var reportingEntityId = ""
     var reportingEntityName = ""
-    var startEpochMicrosec: JSONValue = .integer(0)
-    var lastEpochMicrosec: JSONValue = .integer(0)
+    var startEpochMicrosec = PythonNumber.integer(0)
+    var lastEpochMicrosec = PythonNumber.integer(0)
+
+    init(domain: EventDomain, eventId: String, functionalRole: String) {
+        self.domain = domain
+        self.eventId = eventId
+        self.functionalRole = functionalRole
+    }
+
+    /// The plugin's eventType: "Info" for measurements; a fault is created as "Fault" and `notify` sets
+    /// "Notification".
+    var eventType: String { domain == .fault ? "Notification" : "Info" }
 
     mutating func set(reporting: String, source: String) {
         reportingEntityId = reporting
@@ -316,77 +395,200 @@ struct CommonHeader {
         sourceName = source
     }
 
-    var object: JSONObject {
-        JSONObject([
-            ("version", .number(1.1)),
-            ("eventType", .string(eventType)),
-            ("domain", .string(domain)),
-            ("eventId", .string(eventId)),
-            ("sourceId", .string(sourceId)),
-            ("sourceName", .string(sourceName)),
-            ("functionalRole", .string(functionalRole)),
-            ("reportingEntityId", .string(reportingEntityId)),
-            ("reportingEntityName", .string(reportingEntityName)),
-            ("priority", .string("Normal")),
-            ("startEpochMicrosec", startEpochMicrosec),
-            ("lastEpochMicrosec", lastEpochMicrosec),
-            ("sequence", .integer(0)),
-        ])
+    func write(to json: inout PythonJSONWriter) {
+        json.beginObject()
+        json.key("version")
+        json.float(1.1)
+        json.key("eventType")
+        json.string(eventType)
+        json.key("domain")
+        json.string(domain.name)
+        json.key("eventId")
+        json.string(eventId)
+        json.key("sourceId")
+        json.string(sourceId)
+        json.key("sourceName")
+        json.string(sourceName)
+        json.key("functionalRole")
+        json.string(functionalRole)
+        json.key("reportingEntityId")
+        json.string(reportingEntityId)
+        json.key("reportingEntityName")
+        json.string(reportingEntityName)
+        json.key("priority")
+        json.string("Normal")
+        json.key("startEpochMicrosec")
+        startEpochMicrosec.write(to: &json)
+        json.key("lastEpochMicrosec")
+        lastEpochMicrosec.write(to: &json)
+        json.key("sequence")
+        json.integer(0)
+        json.endObject()
     }
+}
+
+/// One `measurementGroup` of additionalMeasurements.
+struct MeasurementGroup {
+    var name: String
+    var measurements: [(name: String, value: String)]
+}
+
+/// One `vNicUsage`.
+struct VNicUsage {
+    var name: String
+    var packetsIn: PythonNumber
+    var packetsOut: PythonNumber
+    var bytesIn: PythonNumber
+    var bytesOut: PythonNumber
 }
 
 /// The plugin's `MeasurementsForVfScaling` fields with their defaults.
 struct MeasurementFields {
-    var additionalMeasurements: [JSONValue] = []
-    var aggregateCpuUsage: JSONValue = .integer(0)
-    var cpuUsage: [(String, JSONValue)] = []
-    var measurementInterval: JSONValue = .integer(0)
-    var memoryConfigured: JSONValue = .integer(0)
-    var memoryUsed: JSONValue = .integer(0)
-    var vNics: [JSONObject] = []
+    var additionalMeasurements: [MeasurementGroup] = []
+    var aggregateCpuUsage = PythonNumber.integer(0)
+    var cpuUsage: [(String, PythonNumber)] = []
+    var measurementInterval = PythonNumber.integer(0)
+    var memoryConfigured = PythonNumber.integer(0)
+    var memoryUsed = PythonNumber.integer(0)
+    var vNics: [VNicUsage] = []
 
-    var object: JSONObject {
-        JSONObject([
-            ("additionalMeasurements", .array(additionalMeasurements)),
-            ("aggregateCpuUsage", aggregateCpuUsage),
-            ("codecUsageArray", .array([])),
-            ("concurrentSessions", .integer(0)),
-            ("configuredEntities", .integer(0)),
-            (
-                "cpuUsageArray",
-                .array(
-                    cpuUsage.map { .object(JSONObject([("cpuIdentifier", .string($0.0)), ("percentUsage", $0.1)])) }
-                )
-            ),
-            ("errors", .array([])),
-            ("featureUsageArray", .array([])),
-            ("filesystemUsageArray", .array([])),
-            ("latencyDistribution", .array([])),
-            ("meanRequestLatency", .integer(0)),
-            ("measurementFieldsVersion", .number(1.1)),
-            ("measurementInterval", measurementInterval),
-            ("memoryConfigured", memoryConfigured),
-            ("memoryUsed", memoryUsed),
-            ("numberOfMediaPortsInUse", .integer(0)),
-            ("requestRate", .integer(0)),
-            ("vnfcScalingMetric", .integer(0)),
-            ("vNicUsageArray", .array(vNics.map { .object($0) })),
-        ])
+    func write(to writer: inout EventWriter) {
+        let required = EventDomain.requiredMeasurementFields
+        func number(_ key: String, _ value: PythonNumber) {
+            guard writer.keeps(key, required: required) else { return }
+            writer.json.key(key)
+            value.write(to: &writer.json)
+        }
+        func emptyList(_ key: String) {
+            guard writer.keeps(key, required: required) else { return }
+            writer.json.key(key)
+            writer.json.beginArray()
+            writer.json.endArray()
+        }
+        if writer.keeps("additionalMeasurements", required: required) {
+            writer.json.key("additionalMeasurements")
+            writer.json.beginArray()
+            for group in additionalMeasurements where writer.keeps(item: group.name, of: "additionalMeasurements") {
+                writer.json.beginObject()
+                writer.json.key("name")
+                writer.json.string(group.name)
+                writer.json.key("measurements")
+                writer.json.beginArray()
+                for measurement in group.measurements {
+                    writer.json.beginObject()
+                    writer.json.key("name")
+                    writer.json.string(measurement.name)
+                    writer.json.key("value")
+                    writer.json.string(measurement.value)
+                    writer.json.endObject()
+                }
+                writer.json.endArray()
+                writer.json.endObject()
+            }
+            writer.json.endArray()
+        }
+        number("aggregateCpuUsage", aggregateCpuUsage)
+        emptyList("codecUsageArray")
+        number("concurrentSessions", .integer(0))
+        number("configuredEntities", .integer(0))
+        if writer.keeps("cpuUsageArray", required: required) {
+            writer.json.key("cpuUsageArray")
+            writer.json.beginArray()
+            for (identifier, usage) in cpuUsage {
+                writer.json.beginObject()
+                writer.json.key("cpuIdentifier")
+                writer.json.string(identifier)
+                writer.json.key("percentUsage")
+                usage.write(to: &writer.json)
+                writer.json.endObject()
+            }
+            writer.json.endArray()
+        }
+        emptyList("errors")
+        emptyList("featureUsageArray")
+        emptyList("filesystemUsageArray")
+        emptyList("latencyDistribution")
+        number("meanRequestLatency", .integer(0))
+        number("measurementFieldsVersion", .float(1.1))
+        number("measurementInterval", measurementInterval)
+        number("memoryConfigured", memoryConfigured)
+        number("memoryUsed", memoryUsed)
+        number("numberOfMediaPortsInUse", .integer(0))
+        number("requestRate", .integer(0))
+        number("vnfcScalingMetric", .integer(0))
+        if writer.keeps("vNicUsageArray", required: required) {
+            writer.json.key("vNicUsageArray")
+            writer.json.beginArray()
+            for nic in vNics {
+                writer.json.beginObject()
+                for key in ["broadcastPacketsIn", "broadcastPacketsOut", "multicastPacketsIn", "multicastPacketsOut",
+                    "unicastPacketsIn", "unicastPacketsOut"]
+                {
+                    writer.json.key(key)
+                    writer.json.float(0)
+                }
+                writer.json.key("vNicIdentifier")
+                writer.json.string(nic.name)
+                writer.json.key("packetsIn")
+                nic.packetsIn.write(to: &writer.json)
+                writer.json.key("packetsOut")
+                nic.packetsOut.write(to: &writer.json)
+                writer.json.key("bytesIn")
+                nic.bytesIn.write(to: &writer.json)
+                writer.json.key("bytesOut")
+                nic.bytesOut.write(to: &writer.json)
+                writer.json.endObject()
+            }
+            writer.json.endArray()
+        }
+    }
+}
+
+/// The plugin's `Fault` fields.
+struct FaultFields {
+    var eventSeverity: String
+    var eventSourceType: String
+    var alarmCondition: String
+    var specificProblem: String
+    var alarmInterfaceA: String
+
+    func write(to writer: inout EventWriter) {
+        let required = EventDomain.requiredFaultFields
+        func string(_ key: String, _ value: String) {
+            guard writer.keeps(key, required: required) else { return }
+            writer.json.key(key)
+            writer.json.string(value)
+        }
+        if writer.keeps("faultFieldsVersion", required: required) {
+            writer.json.key("faultFieldsVersion")
+            writer.json.float(1.1)
+        }
+        string("eventSeverity", eventSeverity)
+        string("eventSourceType", eventSourceType)
+        string("alarmCondition", alarmCondition)
+        string("specificProblem", specificProblem)
+        string("vfStatus", "Active")
+        string("alarmInterfaceA", alarmInterfaceA)
+        if writer.keeps("alarmAdditionalInformation", required: required) {
+            writer.json.key("alarmAdditionalInformation")
+            writer.json.beginArray()
+            writer.json.endArray()
+        }
     }
 }
 
 /// Interfaces in first-seen order with their packet and octet values (the plugin's `ifinfo` dict).
 struct OrderedInterfaces {
-    private(set) var names: [String] = []
-    var packets: [String: [Value]] = [:]
-    var octets: [String: [Value]] = [:]
+    private(set) var names: [UInt32] = []
+    var packets: [UInt32: PackedValues] = [:]
+    var octets: [UInt32: PackedValues] = [:]
 
-    mutating func setPackets(_ name: String, _ values: [Value]) {
+    mutating func setPackets(_ name: UInt32, _ values: PackedValues) {
         if packets[name] == nil { names.append(name) }
         packets[name] = values
     }
 
-    mutating func setOctets(_ name: String, _ values: [Value]) {
+    mutating func setOctets(_ name: UInt32, _ values: PackedValues) {
         octets[name] = values
     }
 }

@@ -108,6 +108,7 @@ public final class EventSender: Service, Sendable {
     private func sendLoop() async {
         var backoff = initialBackoff
         var deadline: ContinuousClock.Instant? = nil
+        var sentSinceTrim = 0
         while true {
             let (batch, shuttingDown) = state.withLock { state in
                 (Array(state.queue.prefix(configuration.batchSize)), state.shuttingDown)
@@ -117,6 +118,11 @@ public final class EventSender: Service, Sendable {
             }
             if batch.isEmpty {
                 if shuttingDown { return }
+                if sentSinceTrim >= 1000 {
+                    // a burst was built and sent: hand its freed memory back to the system
+                    MemoryRelease.releaseFreeMemory()
+                    sentSinceTrim = 0
+                }
                 await wakeup.wait()
                 continue
             }
@@ -128,6 +134,7 @@ public final class EventSender: Service, Sendable {
                 // commands first, so whoever waits for the sent count sees their effect
                 for command in commands { await onCommand(command) }
                 stats.update { $0.eventsSent += batch.count }
+                sentSinceTrim += batch.count
                 backoff = initialBackoff
             case .rejected(let status, let reason):
                 remove(batch.count)

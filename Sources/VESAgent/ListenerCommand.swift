@@ -143,23 +143,4 @@ public struct ThrottlingPolicy: Sendable, Equatable {
         }
         return .object(JSONObject([("eventThrottlingState", .object(state))]))
     }
-
-    /// Removes the suppressed fields from an event of `domain`, except required ones.
-    func apply(domain: String, header: inout JSONObject, fields: inout JSONObject, fieldsName: String) {
-        guard let specification = byDomain[domain] else { return }
-        let required = VES11FieldSet.requiredFields(of: fieldsName)
-        for name in specification.suppressedFieldNames where !required.contains(name) {
-            _ = fields.removeValue(forKey: name)
-        }
-        for pair in specification.suppressedPairs {
-            guard case .array(let items)? = fields[pair.field] else { continue }
-            let names = Set(pair.names)
-            fields[pair.field] = .array(
-                items.filter { item in
-                    guard let name = item["name"]?.stringValue else { return true }
-                    return !names.contains(name)
-                }
-            )
-        }
-    }
 }

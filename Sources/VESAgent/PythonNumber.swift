@@ -57,6 +57,20 @@ enum PythonNumber: Sendable, Equatable {
         }
     }
 
+    /// The value as `json.dumps` writes it, into a streaming writer.
+    func write(to json: inout PythonJSONWriter) {
+        switch self {
+        case .integer(let number):
+            if let small = Int64(exactly: number) {
+                json.integer(small)
+            } else {
+                json.raw(String(number))
+            }
+        case .float(let number):
+            json.float(number)
+        }
+    }
+
     /// Python's `str(x)`.
     var text: String {
         switch self {

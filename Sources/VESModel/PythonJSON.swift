@@ -10,18 +10,27 @@ import Darwin
 public enum PythonJSON {
     /// `json.dumps(value)`: members in order, `", "` and `": "` separators, non-ASCII as `\uXXXX`.
     public static func dumps(_ value: JSONValue) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(512)
-        append(value, to: &output)
-        return String(decoding: output, as: UTF8.self)
+        var writer = PythonJSONWriter()
+        writer.value(value)
+        return writer.text
     }
 
     /// `json.dumps(value)` as UTF-8 bytes, for request bodies.
     public static func dumpsBytes(_ value: JSONValue) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(512)
-        append(value, to: &output)
-        return output
+        var writer = PythonJSONWriter()
+        writer.value(value)
+        return writer.output
+    }
+
+    static let powersOfTen: [Double] = (0...15).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// The exact `x·y − product` (one rounding), so a product's true side of a half is known.
+    static func fmaResidual(_ x: Double, _ y: Double, _ product: Double) -> Double {
+        (-product).addingProduct(x, y)
     }
 
     /// `repr(x)` (and `str(x)`) of a Python float: `5.0`, `0.1`, `1e+16`, `nan`.
@@ -33,6 +42,20 @@ public enum PythonJSON {
     /// which is what C's `printf("%.*f")` does on glibc.
     public static func round(_ value: Double, digits: Int) -> Double {
         guard value.isFinite else { return value }
+        if (0...15).contains(digits) {
+            // x·10ⁿ and its exact residual (10ⁿ is exact); rounding the product is right unless it sits exactly
+            // on a half, where the residual's sign decides: the same answer as the correctly rounded decimal.
+            let scale = powersOfTen[digits]
+            let product = value * scale
+            if abs(product) < 4_503_599_627_370_496 {
+                let residual = fmaResidual(value, scale, product)
+                var rounded = product.rounded(.toNearestOrEven)
+                if abs(product - product.rounded(.towardZero)) == 0.5 && residual != 0 {
+                    rounded = residual > 0 ? product.rounded(.up) : product.rounded(.down)
+                }
+                return rounded / scale
+            }
+        }
         var buffer = [CChar](repeating: 0, count: 400)
         let written = buffer.withUnsafeMutableBufferPointer { pointer in
             withVaList([Int32(digits), value]) { arguments in
@@ -43,67 +66,159 @@ public enum PythonJSON {
         let text = String(decoding: buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return Double(text) ?? value
     }
+}
 
-    private static func append(_ value: JSONValue, to output: inout [UInt8]) {
+/// Writes JSON text as Python's `json.dumps` does, member by member, so a program can emit a large document
+/// without building a tree first. Separators and commas are placed by the writer.
+public struct PythonJSONWriter {
+    public private(set) var output: [UInt8] = []
+    /// Whether the next item in the current container needs a separator before it.
+    private var needsSeparator = false
+
+    public init(capacity: Int = 1024) {
+        output.reserveCapacity(capacity)
+    }
+
+    public var text: String { String(decoding: output, as: UTF8.self) }
+
+    private mutating func separate() {
+        if needsSeparator { output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+        needsSeparator = true
+    }
+
+    public mutating func beginObject() {
+        separate()
+        output.append(UInt8(ascii: "{"))
+        needsSeparator = false
+    }
+
+    public mutating func endObject() {
+        output.append(UInt8(ascii: "}"))
+        needsSeparator = true
+    }
+
+    public mutating func beginArray() {
+        separate()
+        output.append(UInt8(ascii: "["))
+        needsSeparator = false
+    }
+
+    public mutating func endArray() {
+        output.append(UInt8(ascii: "]"))
+        needsSeparator = true
+    }
+
+    /// A member's key; the member's value is written next.
+    public mutating func key(_ name: String) {
+        separate()
+        appendString(name)
+        output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+        needsSeparator = false
+    }
+
+    public mutating func string(_ text: String) {
+        separate()
+        appendString(text)
+    }
+
+    public mutating func integer(_ number: Int64) {
+        separate()
+        appendInteger(number)
+    }
+
+    /// A Python float: `repr(x)`, `NaN` and `Infinity` as `json.dumps` writes them.
+    public mutating func float(_ number: Double) {
+        separate()
+        if number.isNaN {
+            output.append(contentsOf: "NaN".utf8)
+        } else if number.isInfinite {
+            output.append(contentsOf: (number < 0 ? "-Infinity" : "Infinity").utf8)
+        } else if number == number.rounded(), abs(number) < 1e16 {
+            // integral and positional in repr: the digits and ".0", without the general algorithm
+            appendInteger(Int64(number))
+            if number == 0 && number.sign == .minus { output.insert(UInt8(ascii: "-"), at: output.count - 1) }
+            output.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "0")])
+        } else {
+            output.append(contentsOf: PythonRepr.float(number).utf8)
+        }
+    }
+
+    /// Text that is already JSON (a nested document written before).
+    public mutating func raw(_ json: String) {
+        separate()
+        output.append(contentsOf: json.utf8)
+    }
+
+    public mutating func value(_ value: JSONValue) {
         switch value {
         case .null:
+            separate()
             output.append(contentsOf: "null".utf8)
         case .bool(let flag):
+            separate()
             output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .integer(let integer):
-            output.append(contentsOf: String(integer).utf8)
+        case .integer(let number):
+            integer(number)
         case .largeInteger(let text):
+            separate()
             output.append(contentsOf: text.utf8)
         case .number(let number):
-            if number.isNaN {
-                output.append(contentsOf: "NaN".utf8)
-            } else if number.isInfinite {
-                output.append(contentsOf: (number < 0 ? "-Infinity" : "Infinity").utf8)
-            } else {
-                output.append(contentsOf: PythonRepr.float(number).utf8)
-            }
+            float(number)
         case .string(let text):
-            appendString(text, to: &output)
+            string(text)
         case .array(let elements):
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(contentsOf: ", ".utf8) }
-                append(element, to: &output)
-            }
-            output.append(UInt8(ascii: "]"))
+            beginArray()
+            for element in elements { self.value(element) }
+            endArray()
         case .object(let object):
-            output.append(UInt8(ascii: "{"))
-            for (index, member) in object.storage.enumerated() {
-                if index > 0 { output.append(contentsOf: ", ".utf8) }
-                appendString(member.key, to: &output)
-                output.append(contentsOf: ": ".utf8)
-                append(member.value, to: &output)
+            beginObject()
+            for member in object.storage {
+                key(member.key)
+                self.value(member.value)
             }
-            output.append(UInt8(ascii: "}"))
+            endObject()
         }
     }
 
-    private static func appendString(_ text: String, to output: inout [UInt8]) {
+    private mutating func appendInteger(_ number: Int64) {
+        if number >= 0 && number < 10 {
+            output.append(UInt8(ascii: "0") + UInt8(number))
+            return
+        }
+        output.append(contentsOf: String(number).utf8)
+    }
+
+    private mutating func appendString(_ text: String) {
         output.append(UInt8(ascii: "\""))
-        for unit in text.utf16 {
-            switch unit {
-            case 0x22: output.append(contentsOf: "\\\"".utf8)
-            case 0x5C: output.append(contentsOf: "\\\\".utf8)
-            case 0x0A: output.append(contentsOf: "\\n".utf8)
-            case 0x0D: output.append(contentsOf: "\\r".utf8)
-            case 0x09: output.append(contentsOf: "\\t".utf8)
-            case 0x08: output.append(contentsOf: "\\b".utf8)
-            case 0x0C: output.append(contentsOf: "\\f".utf8)
-            case 0x20..<0x7F: output.append(UInt8(unit))
-            default: appendEscape(unit, to: &output)
+        var text = text
+        let plain = text.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if !plain {
+            for unit in text.utf16 {
+                switch unit {
+                case 0x22: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case 0x5C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+                case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+                case 0x20..<0x7F: output.append(UInt8(unit))
+                default: appendEscape(unit)
+                }
             }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscape(_ unit: UInt16, to output: inout [UInt8]) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        output.append(contentsOf: "\\u".utf8)
+    private mutating func appendEscape(_ unit: UInt16) {
+        let digits = Array("0123456789abcdef".utf8)
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
         for shift in stride(from: 12, through: 0, by: -4) {
             output.append(digits[Int((unit >> UInt16(shift)) & 0xF)])
         }

@@ -59,7 +59,11 @@ enum PythonRepr {
     static func float(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        var text = value.description[...]
+        let description = value.description
+        // Swift writes the same shortest digits; when it writes them positionally, so does Python (Swift turns
+        // to an exponent at 2^53 and below 1e-4, Python at 1e16 and below 1e-4).
+        if !description.utf8.contains(UInt8(ascii: "e")) { return description }
+        var text = description[...]
         let negative = text.hasPrefix("-")
         if negative { text = text.dropFirst() }
         var exponentPart = 0

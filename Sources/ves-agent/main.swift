@@ -57,7 +57,7 @@ struct VESAgentCommand: AsyncParsableCommand {
     @Flag(help: "Print the effective configuration (password masked) and exit.")
     var printConfig = false
 
-    @Flag(help: "Print the self-metrics line on SIGUSR1 and at exit.")
+    @Flag(help: "Print the self-metrics line at exit (SIGUSR1 prints it any time).")
     var printStats = false
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
