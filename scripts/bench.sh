@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|collectd]
+# Usage: scripts/bench.sh [all|listener|collectd|agent]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -32,4 +32,52 @@ if [ "$what" = all ] || [ "$what" = collectd ]; then
         --trace "$root/Fixtures/traces/guest.jsonl" \
         --trace "$root/Fixtures/traces/threshold.jsonl" \
         --python-decoder "$shared/reference/collectd_decode.py"
+fi
+
+if [ "$what" = all ] || [ "$what" = agent ]; then
+    "$bench" agent \
+        --oracle "$shared/reference/seed_oracle.py" \
+        --plugin "$shared/seed/ves_plugin.py" \
+        --types-db "$shared/collectd/types.db"
+    "$bench" agent-memory
+    # The real daemon with 100,000 series (10,000 VMs x 10), fed over UDP by ves-replay at 5x the recorded pace
+    # while it ticks every 10 s and posts to a real ves-listener; its resident memory once the traffic stopped.
+    swift build -c release --package-path Benchmarks --product ves-agent >/dev/null
+    swift build -c release --package-path Benchmarks --product ves-listener >/dev/null
+    swift build -c release --package-path Benchmarks --product ves-replay >/dev/null
+    bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
+    work="$(mktemp -d)"
+    trap 'kill $agent $listener 2>/dev/null || true; rm -rf "$work"' EXIT
+    "$bin/ves-replay" generate --out "$work/trace.jsonl" --vms 10000 --vcpus 1 --interfaces 1 --disks 1 \
+        --duration 60 --interval 10 >/dev/null
+    "$bin/ves-listener" --port 0 >"$work/listener.out" 2>/dev/null &
+    listener=$!
+    until [ -s "$work/listener.out" ]; do sleep 0.1; done
+    listener_port="$(head -1 "$work/listener.out" | sed 's/.*://')"
+    "$bin/ves-agent" --port "$listener_port" --listen 127.0.0.1:0 --send-event-interval 10 --log-level warning \
+        >"$work/agent.out" 2>"$work/agent.err" &
+    agent=$!
+    until [ -s "$work/agent.out" ]; do sleep 0.1; done
+    agent_port="$(head -1 "$work/agent.out" | sed 's/.*://')"
+    start_rss="$(awk '/VmRSS/ {print $2}' /proc/$agent/status)"
+    "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed 5 --shift-time now --no-progress \
+        "$work/trace.jsonl" >/dev/null
+    # wait until the queue is drained, then read the memory
+    for _ in $(seq 1 120); do
+        sleep 1
+        kill -USR1 "$agent"
+        sleep 0.2
+        tail -1 "$work/agent.out" | grep -q "queue 0" && break
+    done
+    sleep 3
+    rss="$(awk '/VmRSS/ {print $2}' /proc/$agent/status)"
+    peak="$(awk '/VmHWM/ {print $2}' /proc/$agent/status)"
+    kill -USR1 "$agent"
+    sleep 0.2
+    echo "ves-agent process: $(tail -1 "$work/agent.out")"
+    awk -v start="$start_rss" -v rss="$rss" -v peak="$peak" 'BEGIN {
+        printf "ves-agent process with 100000 series: resident %.1f MB (%.1f MB at start, %.1f MB at the peak of a tick of 10000 events)\n",
+            rss / 1024, start / 1024, peak / 1024 }'
+    kill "$agent" "$listener"
+    wait "$agent" "$listener" 2>/dev/null || true
 fi

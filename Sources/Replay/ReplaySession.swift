@@ -200,6 +200,9 @@ struct Stepper {
     private var transform: TraceTransform
     private let loopStep: Double
 
+    /// The most records packed into one step.
+    static let recordsPerStep = 2000
+
     init(options: ReplayOptions, traces: [LoadedTrace], forceDecode: Bool = false) {
         self.options = options
         self.traces = traces
@@ -238,7 +241,20 @@ struct Stepper {
             doneSteps += 1
             try Task.checkCancellation()
             let loopOffset = Double(loop) * loopStep
-            let (step, recordedTime) = makeStep(entry, loopOffset: loopOffset)
+            var (step, recordedTime) = makeStep(entry, loopOffset: loopOffset)
+            // Value lists collectd sent at one moment go out together, packed as collectd packs them, instead
+            // of a datagram each.
+            if step.rawDatagram == nil, let time = recordedTime {
+                while entryIndex < entries.count, step.records.count < Self.recordsPerStep,
+                    case .records = entries[entryIndex].payload,
+                    Self.time(of: entries[entryIndex], decoder: &decoder) == time
+                {
+                    let (more, _) = makeStep(entries[entryIndex], loopOffset: loopOffset)
+                    step.records += more.records
+                    entryIndex += 1
+                    doneSteps += 1
+                }
+            }
             try await pacer.waitForTurn(
                 traceTime: recordedTime.map { $0 + loopOffset },
                 valueLists: step.valueListCount

@@ -323,7 +323,7 @@ extension AgentConfigurationKey {
         .optionalPath("CACertificate", "CA certificate (PEM) that signs the listener's certificate.", \.caCertificate),
         .boolean("VerifyPeer", "Verify the listener's certificate (HTTPS).", \.verifyPeer),
         .seconds("Timeout", "Seconds per request.", \.timeout),
-        .integer("ExpireIntervals", 0...1_000_000, "Drop series not updated for this many intervals (0: never).", \.expireIntervals),
+        .integer("ExpireIntervals", 0...60_000, "Drop series not updated for this many intervals (0: never).", \.expireIntervals),
         .optionalPath("TypesDB", "collectd's types.db (default: the system's, else a built-in copy).", \.typesDB),
         .seconds("ShutdownTimeout", "Seconds a shutdown waits for the queue to drain before spooling.", \.shutdownTimeout),
     ]

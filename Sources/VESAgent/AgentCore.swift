@@ -132,7 +132,7 @@ public final class AgentCore: Sendable {
                 let output = state.builder.tick(cache: &state.cache, now: due, interval: state.interval)
                 events += output.events
                 notes += output.notes
-                stale += output.staleVMs.count
+                stale += output.staleVMCount
                 ticks += 1
                 state.nextTick = due + state.interval
             }
@@ -154,12 +154,16 @@ public final class AgentCore: Sendable {
         }
         stats.update {
             $0.ticks += 1
-            $0.staleVMs += output.staleVMs.count
+            $0.staleVMs += output.staleVMCount
         }
-        if !output.staleVMs.isEmpty {
-            logger.debug("virt values are not up to date for \(output.staleVMs.joined(separator: ", "))")
+        if output.staleVMCount > 0 {
+            logger.debug(
+                "virt values are not up to date for \(output.staleVMCount) VMs, e.g. \(output.staleVMExamples.joined(separator: ", "))"
+            )
         }
         finish(events: output.events, notes: output.notes)
+        // a tick's garbage (views of every series) would otherwise stay resident until the next burst
+        MemoryRelease.releaseFreeMemory()
     }
 
     /// The last tick of the trace clock, at shutdown (the reference runner's final tick).
@@ -173,7 +177,7 @@ public final class AgentCore: Sendable {
         guard let output else { return }
         stats.update {
             $0.ticks += 1
-            $0.staleVMs += output.staleVMs.count
+            $0.staleVMs += output.staleVMCount
         }
         finish(events: output.events, notes: output.notes)
     }

@@ -25,7 +25,9 @@ public struct EventBuilder: Sendable {
         /// Why something was skipped or built differently from the plugin, for the log.
         public var notes: [String] = []
         /// VMs skipped because some of their virt values were not up to date (the plugin's warning).
-        public var staleVMs: [String] = []
+        public var staleVMCount = 0
+        /// The first few of them by name, for the log.
+        public var staleVMExamples: [String] = []
     }
 
     public var settings: Settings
@@ -112,7 +114,7 @@ public struct EventBuilder: Sendable {
 
     private mutating func virtEvents(cache: inout ValueCache, output: inout Output) {
         guard let cpuTotalType = cache.id(of: "virt_cpu_total") else { return }
-        let machines = cache.select(plugin: "virt", typeID: cpuTotalType, markAsRead: false)
+        let machines = cache.keys(plugin: "virt", typeID: cpuTotalType)
         let interval = cache.interval(ofPlugin: "virt")
         // the names every VM is looked up by, interned once per tick (nil: no series has it)
         let vcpuType = cache.id(of: "virt_vcpu")
@@ -122,11 +124,11 @@ public struct EventBuilder: Sendable {
         let packetsType = cache.id(of: "if_packets")
         let octetsType = cache.id(of: "if_octets")
         for machine in machines {
-            let host = machine.key.host
-            let vm = machine.key.pluginInstance
-            let all = cache.select(plugin: "virt", host: host, pluginInstance: vm, markAsRead: false)
-            if all.contains(where: { !$0.updated }) {
-                output.staleVMs.append(cache.name(vm))
+            let host = machine.host
+            let vm = machine.pluginInstance
+            if !cache.allUpdated(plugin: "virt", host: host, pluginInstance: vm) {
+                output.staleVMCount += 1
+                if output.staleVMExamples.count < 5 { output.staleVMExamples.append(cache.name(vm)) }
                 continue
             }
             var fields = MeasurementFields()

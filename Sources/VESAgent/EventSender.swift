@@ -155,6 +155,8 @@ public final class EventSender: Service, Sendable {
     private func remove(_ count: Int) {
         let depth = state.withLock { state -> Int in
             state.queue.removeFirst(min(count, state.queue.count))
+            // a drained queue gives back the room a burst needed
+            if state.queue.isEmpty { state.queue = Deque() }
             return state.queue.count
         }
         stats.update { $0.queueDepth = depth }

@@ -49,9 +49,22 @@ public struct ValueCache: Sendable {
         var previousValues: (UInt64, UInt64)
         var layout: PackedValues.Layout
         var previousLayout: PackedValues.Layout
-        var updated: Bool
-        /// The tick count when the series last received a value, for expiry.
-        var lastUpdateTick: UInt32
+        /// The tick count (modulo 2^16) when the series last received a value, for expiry.
+        var lastUpdateTick: UInt16
+        /// The next series of the same plugin instance (-1: none), so a VM's series are found without a
+        /// list per VM.
+        var nextInInstance: Int32 = -1
+
+        /// The plugin's `updated` flag, kept in a spare bit of the layout so a series stays 72 bytes.
+        var updated: Bool {
+            get { previousLayout.bits & 0x40 != 0 }
+            set { previousLayout.bits = newValue ? previousLayout.bits | 0x40 : previousLayout.bits & ~0x40 }
+        }
+
+        /// Ticks since the last update, in a 16-bit clock that wraps.
+        func ticksSinceUpdate(now: UInt32) -> Int {
+            Int(UInt16(truncatingIfNeeded: now) &- lastUpdateTick)
+        }
     }
 
     /// The series of one plugin, in first-seen order.
@@ -59,10 +72,11 @@ public struct ValueCache: Sendable {
         let name: String
         /// The interval of the series most recently added (the plugin's per-plugin `interval`).
         var interval: Double
-        var series: [StoredSeries] = []
+        var series = ChunkedArray<StoredSeries>()
         var index = SeriesIndex()
-        /// Positions of the series of each plugin instance, in order (virt looks VMs up this way).
-        var byInstance: [UInt32: [Int32]] = [:]
+        /// The first and last series of each plugin instance; the rest are chained through `nextInInstance`
+        /// (virt looks VMs up this way).
+        var byInstance: [UInt32: (first: Int32, last: Int32)] = [:]
         /// Value lists of more than two values: two slots per such series (current and previous).
         var overflow: [[Value]] = []
 
@@ -188,11 +202,38 @@ public struct ValueCache: Sendable {
             if markAsRead { plugins[position].series[index].updated = false }
         }
         if let pluginInstance {
-            for index in plugins[position].byInstance[pluginInstance] ?? [] { visit(Int(index)) }
+            var next = plugins[position].byInstance[pluginInstance]?.first ?? -1
+            while next >= 0 {
+                visit(Int(next))
+                next = plugins[position].series[Int(next)].nextInInstance
+            }
         } else {
             for index in plugins[position].series.indices { visit(index) }
         }
         return result
+    }
+
+    /// The keys of the series of `plugin` with type `typeID`, in order, unread: the VMs a virt tick visits.
+    func keys(plugin name: String, typeID: UInt32) -> [SeriesKey] {
+        guard let position = pluginIndex[name] else { return [] }
+        var keys: [SeriesKey] = []
+        for index in plugins[position].series.indices where plugins[position].series[index].key.type == typeID {
+            keys.append(plugins[position].series[index].key)
+        }
+        return keys
+    }
+
+    /// Whether every series of one host's plugin instance has a value not read yet (the plugin's up-to-date
+    /// check before it builds a VM's event).
+    func allUpdated(plugin name: String, host: UInt32, pluginInstance: UInt32) -> Bool {
+        guard let position = pluginIndex[name] else { return true }
+        var next = plugins[position].byInstance[pluginInstance]?.first ?? -1
+        while next >= 0 {
+            let stored = plugins[position].series[Int(next)]
+            if stored.key.host == host && !stored.updated { return false }
+            next = stored.nextInInstance
+        }
+        return true
     }
 
     /// The id of a plugin instance name, or nil when no series has it.
@@ -215,11 +256,12 @@ public struct ValueCache: Sendable {
     public mutating func finishTick() {
         tickCount &+= 1
         guard expireAfterTicks > 0, Int(tickCount) > expireAfterTicks else { return }
-        let oldest = tickCount - UInt32(expireAfterTicks)
         for position in plugins.indices {
             let before = plugins[position].series.count
-            guard plugins[position].series.contains(where: { $0.lastUpdateTick < oldest }) else { continue }
-            plugins[position].rebuild(keeping: { $0.lastUpdateTick >= oldest })
+            let now = tickCount
+            let limit = expireAfterTicks
+            guard plugins[position].series.contains(where: { $0.ticksSinceUpdate(now: now) > limit }) else { continue }
+            plugins[position].rebuild(keeping: { $0.ticksSinceUpdate(now: now) <= limit })
             let dropped = before - plugins[position].series.count
             expiredCount += dropped
             seriesCount -= dropped
@@ -271,12 +313,17 @@ extension ValueCache.PluginSeries {
                 previousValues: words,
                 layout: layout,
                 previousLayout: layout,
-                updated: true,
-                lastUpdateTick: tick
+                lastUpdateTick: UInt16(truncatingIfNeeded: tick)
             )
         )
+        series[Int(position)].updated = true
         index.insert(position, hash: key.mixed) { series[$0].key.mixed }
-        byInstance[key.pluginInstance, default: []].append(position)
+        if let chain = byInstance[key.pluginInstance] {
+            series[Int(chain.last)].nextInInstance = position
+            byInstance[key.pluginInstance] = (chain.first, position)
+        } else {
+            byInstance[key.pluginInstance] = (position, position)
+        }
     }
 
     /// A new value: the current one becomes the previous one (the plugin's `pre_values`, `pre_time`).
@@ -306,21 +353,21 @@ extension ValueCache.PluginSeries {
             stored.layout = PackedValues.pack(values, into: &stored.values)
         }
         stored.updated = true
-        stored.lastUpdateTick = tick
+        stored.lastUpdateTick = UInt16(truncatingIfNeeded: tick)
         series[position] = stored
     }
 
     /// Keeps the series `keep` accepts, in order, and rebuilds the indexes.
     mutating func rebuild(keeping keep: (ValueCache.StoredSeries) -> Bool) {
         let kept = series.indices.filter { keep(series[$0]) }.map { (series[$0], view($0)) }
-        series = []
+        series = ChunkedArray()
         index = SeriesIndex()
         byInstance = [:]
         overflow = []
         for (stored, view) in kept {
-            insert(key: stored.key, values: view.previous.values.array, time: stored.previousTime, tick: stored.lastUpdateTick)
+            insert(key: stored.key, values: view.previous.values.array, time: stored.previousTime, tick: UInt32(stored.lastUpdateTick))
             let position = series.count - 1
-            record(view.current.values.array, time: stored.time, at: position, tick: stored.lastUpdateTick)
+            record(view.current.values.array, time: stored.time, at: position, tick: UInt32(stored.lastUpdateTick))
             series[position].updated = stored.updated
         }
     }
@@ -364,30 +411,82 @@ struct SeriesIndex: Sendable {
     }
 }
 
-/// Interned names: each distinct host, plugin instance, type and type instance is stored once.
+/// Interned names: each distinct host, plugin instance, type and type instance is stored once, all in one
+/// byte buffer, so 10,000 VM names are not 10,000 small allocations scattered over the heap.
 struct NameTable: Sendable {
-    private var texts: [String] = []
-    private var ids: [String: UInt32] = [:]
+    private var bytes: [UInt8] = []
+    /// Start of each name in `bytes`; the name ends where the next starts.
+    private var starts: [UInt32] = [0]
+    /// Open addressing: name id + 1, 0 for empty.
+    private var slots: [UInt32] = []
     /// The last name interned per field: value lists in a row mostly share their host, VM and type.
     private var recent: [(text: String, id: UInt32)?] = [nil, nil, nil, nil]
 
+    var count: Int { starts.count - 1 }
+
     mutating func intern(_ text: String, slot: Int) -> UInt32 {
         if let last = recent[slot], last.text == text { return last.id }
-        let id: UInt32
-        if let found = ids[text] {
-            id = found
-        } else {
-            id = UInt32(texts.count)
-            texts.append(text)
-            ids[text] = id
-        }
+        let id = id(of: text) ?? add(text)
         recent[slot] = (text, id)
         return id
     }
 
-    func id(of text: String) -> UInt32? { ids[text] }
+    func id(of text: String) -> UInt32? {
+        guard !slots.isEmpty else { return nil }
+        var text = text
+        return text.withUTF8 { utf8 in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: Self.hash(utf8)) & mask
+            while slots[slot] != 0 {
+                let id = slots[slot] - 1
+                if matches(id, utf8) { return id }
+                slot = (slot + 1) & mask
+            }
+            return nil
+        }
+    }
 
-    func text(_ id: UInt32) -> String { texts[Int(id)] }
+    func text(_ id: UInt32) -> String {
+        String(decoding: bytes[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])], as: UTF8.self)
+    }
+
+    private func matches(_ id: UInt32, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(starts[Int(id)])
+        let end = Int(starts[Int(id) + 1])
+        guard end - start == utf8.count else { return false }
+        for offset in 0..<utf8.count where bytes[start + offset] != utf8[offset] { return false }
+        return true
+    }
+
+    private mutating func add(_ text: String) -> UInt32 {
+        let id = UInt32(count)
+        bytes.append(contentsOf: text.utf8)
+        starts.append(UInt32(bytes.count))
+        if (count + 1) * 2 > slots.count {
+            slots = [UInt32](repeating: 0, count: max(64, slots.count * 2))
+            for existing in 0..<UInt32(count) { place(existing) }
+        } else {
+            place(id)
+        }
+        return id
+    }
+
+    private mutating func place(_ id: UInt32) {
+        let start = Int(starts[Int(id)])
+        let end = Int(starts[Int(id) + 1])
+        let hash = bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = id + 1
+    }
+
+    /// FNV-1a.
+    private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash ^ (hash >> 32)
+    }
 }
 
 /// A value list's values as a read sees them: two inline words, or the longer list itself.
@@ -457,5 +556,35 @@ struct PackedValues: Sendable {
         case 2: .derive(Int64(bitPattern: bits))
         default: .absolute(bits)
         }
+    }
+}
+
+/// An array in fixed chunks of 1,024: it grows without copying and without the up-to-double slack of an array,
+/// which for 100,000 series would be 2 MB.
+struct ChunkedArray<Element: Sendable>: Sendable {
+    private static var chunkSize: Int { 1024 }
+    private var chunks: [[Element]] = []
+    private(set) var count = 0
+
+    var indices: Range<Int> { 0..<count }
+
+    subscript(position: Int) -> Element {
+        get { chunks[position >> 10][position & 1023] }
+        _modify { yield &chunks[position >> 10][position & 1023] }
+        set { chunks[position >> 10][position & 1023] = newValue }
+    }
+
+    mutating func append(_ element: Element) {
+        if count & 1023 == 0 {
+            var chunk: [Element] = []
+            chunk.reserveCapacity(Self.chunkSize)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(element)
+        count += 1
+    }
+
+    func contains(where predicate: (Element) -> Bool) -> Bool {
+        chunks.contains { $0.contains(where: predicate) }
     }
 }

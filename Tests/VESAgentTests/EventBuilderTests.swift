@@ -192,6 +192,28 @@ struct EventBuilderTests {
         #expect(keeping.seriesCount == 1)
     }
 
+    @Test func expiryKeepsTheOthersValuesAndOrder() throws {
+        // virt mode; the load series (three values, kept out of line) stays, a disk series stops and expires
+        let (core, sent) = Self.core { $0.expireIntervals = 2 }
+        func load(_ at: Double, _ value: Double) -> CollectdRecord {
+            Self.values("load", "", "load", at: at, [.gauge(value), .gauge(value * 2), .gauge(value * 3)])
+        }
+        core.ingest(Self.vm("a", at: Self.start, cpu: 0) + [Self.values("disk", "sda", "disk_ops", at: Self.start, [.derive(1), .derive(2)]), load(Self.start, 1)])
+        for step in 1...4 {
+            let time = Self.start + Double(step) * 20 + 1
+            core.ingest(Self.vm("a", at: time, cpu: Int64(step) * 1_000_000_000) + [load(time, Double(step + 1))])
+        }
+        core.finalTraceTick()
+        let events = sent.all
+        #expect(events.count == 5)
+        let first = try #require(events.first?["measurementsForVfScalingFields"]?["additionalMeasurements"]?.arrayValue)
+        #expect(first.compactMap { $0["name"]?.stringValue } == ["disk-sda", "load"])
+        let last = try #require(events.last?["measurementsForVfScalingFields"]?["additionalMeasurements"]?.arrayValue)
+        #expect(last.compactMap { $0["name"]?.stringValue } == ["load"])
+        #expect(last.first?["measurements"]?[2]?["value"] == "15.0", "the third value of the last load, 5 × 3")
+        #expect(events.last?["measurementsForVfScalingFields"]?["aggregateCpuUsage"] == .number(5.0))
+    }
+
     @Test func intervalChangeOfZeroRestoresSendEventInterval() {
         let (core, _) = Self.core { $0.sendEventInterval = 15 }
         core.apply(.measurementIntervalChange(seconds: 60))
