@@ -2,9 +2,9 @@ public import Collectd
 import Configuration
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Everything the agent is configured with: the reference plugin's keys with its defaults, and the keys a
@@ -116,7 +116,9 @@ public struct AgentConfigurationKey: Sendable {
     /// The key swift-configuration reads: `ves.sendEventInterval`.
     var configKey: ConfigKey {
         let words = Self.words(of: name)
-        return ConfigKey(["ves", words[0] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()])
+        return ConfigKey([
+            "ves", words[0] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(),
+        ])
     }
 
     /// `SendEventInterval` → send, event, interval; `CACertificate` → ca, certificate; `TypesDB` → types, db.
@@ -288,7 +290,8 @@ extension AgentConfigurationKey {
                 configuration.listenPort = port
             },
             show: { configuration in
-                let host = configuration.listenHost.contains(":") ? "[\(configuration.listenHost)]" : configuration.listenHost
+                let host =
+                    configuration.listenHost.contains(":") ? "[\(configuration.listenHost)]" : configuration.listenHost
                 return "\(host):\(configuration.listenPort)"
             }
         ),
@@ -298,12 +301,18 @@ extension AgentConfigurationKey {
             isSecret: false,
             help: "None, Sign or Encrypt: the least a datagram must have to be accepted.",
             apply: { configuration, value throws(AgentError) in
-                guard let level = SecurityLevel(rawValue: value.text.lowercased()) else { throw value.invalid("None, Sign or Encrypt") }
+                guard let level = SecurityLevel(rawValue: value.text.lowercased()) else {
+                    throw value.invalid("None, Sign or Encrypt")
+                }
                 configuration.securityLevel = level
             },
             show: { $0.securityLevel.configName }
         ),
-        .optionalPath("AuthFile", "collectd's AuthFile (user: password lines) for signed and encrypted datagrams.", \.authFile),
+        .optionalPath(
+            "AuthFile",
+            "collectd's AuthFile (user: password lines) for signed and encrypted datagrams.",
+            \.authFile
+        ),
         AgentConfigurationKey(
             name: "Clock",
             kind: .string,
@@ -323,9 +332,18 @@ extension AgentConfigurationKey {
         .optionalPath("CACertificate", "CA certificate (PEM) that signs the listener's certificate.", \.caCertificate),
         .boolean("VerifyPeer", "Verify the listener's certificate (HTTPS).", \.verifyPeer),
         .seconds("Timeout", "Seconds per request.", \.timeout),
-        .integer("ExpireIntervals", 0...60_000, "Drop series not updated for this many intervals (0: never).", \.expireIntervals),
+        .integer(
+            "ExpireIntervals",
+            0...60_000,
+            "Drop series not updated for this many intervals (0: never).",
+            \.expireIntervals
+        ),
         .optionalPath("TypesDB", "collectd's types.db (default: the system's, else a built-in copy).", \.typesDB),
-        .seconds("ShutdownTimeout", "Seconds a shutdown waits for the queue to drain before spooling.", \.shutdownTimeout),
+        .seconds(
+            "ShutdownTimeout",
+            "Seconds a shutdown waits for the queue to drain before spooling.",
+            \.shutdownTimeout
+        ),
     ]
 
     static func parseListen(_ value: ParsedValue) throws(AgentError) -> (String, Int) {
@@ -414,7 +432,8 @@ extension AgentConfiguration {
         if securityLevel != .none && authFile == nil {
             throw AgentError(
                 code: "config",
-                message: "Key 'SecurityLevel' is \(securityLevel.configName), which needs an AuthFile with the users' passwords"
+                message:
+                    "Key 'SecurityLevel' is \(securityLevel.configName), which needs an AuthFile with the users' passwords"
             )
         }
         for (name, path) in [("AuthFile", authFile), ("CACertificate", caCertificate), ("TypesDB", typesDB)] {
@@ -434,7 +453,8 @@ extension AgentConfiguration {
             let value = key.show(self)
             let text: String
             switch key.kind {
-            case .string: text = "\"" + value.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+            case .string:
+                text = "\"" + value.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
             case .integer, .number, .boolean: text = value
             }
             return key.name + " " + text

@@ -57,93 +57,83 @@ public final class AgentCore: Sendable {
     /// The send interval in force (SendEventInterval unless a listener changed it).
     public var interval: Double { state.withLock { $0.interval } }
 
-    /// Decodes one datagram and takes in its records.
-    public func ingest(datagram: UnsafeRawBufferPointer) {
+    /// What taking in some records produced, gathered under the lock and published after it.
+    struct Intake {
         var events: [BuiltEvent] = []
         var notes: [String] = []
         var valueLists = 0
         var notifications = 0
         var ticks = 0
-        var stale = 0
+        var staleVMs = 0
+    }
+
+    /// Decodes one datagram and takes in its records.
+    public func ingest(datagram: UnsafeRawBufferPointer) {
+        var intake = Intake()
         let (bad, series, expired) = decoder.withLock { decoder -> (Bool, Int, Int) in
             state.withLock { state -> (Bool, Int, Int) in
                 let failure = decoder.decode(datagram) { record in
-                    switch record {
-                    case .values: valueLists += 1
-                    case .notification: notifications += 1
-                    }
-                    Self.take(
-                        record,
-                        state: &state,
-                        configuration: configuration,
-                        events: &events,
-                        notes: &notes,
-                        ticks: &ticks,
-                        stale: &stale
-                    )
+                    Self.take(record, state: &state, configuration: configuration, intake: &intake)
                 }
                 return (failure != nil, state.cache.seriesCount, state.cache.expiredCount)
             }
         }
-        stats.update {
-            $0.datagrams += 1
-            if bad { $0.badDatagrams += 1 }
-            $0.valueLists += valueLists
-            $0.notifications += notifications
-            $0.ticks += ticks
-            $0.staleVMs += stale
-            $0.series = series
-            $0.seriesExpired = expired
-        }
-        finish(events: events, notes: notes)
+        publish(intake, datagrams: 1, bad: bad ? 1 : 0, series: series, expired: expired)
     }
 
     /// Takes in records already decoded (tests and tools).
     public func ingest(_ records: [CollectdRecord]) {
-        var events: [BuiltEvent] = []
-        var notes: [String] = []
-        var ticks = 0
-        var stale = 0
-        state.withLock { state in
+        var intake = Intake()
+        let (series, expired) = state.withLock { state -> (Int, Int) in
             for record in records {
-                Self.take(record, state: &state, configuration: configuration, events: &events, notes: &notes, ticks: &ticks, stale: &stale)
+                Self.take(record, state: &state, configuration: configuration, intake: &intake)
             }
+            return (state.cache.seriesCount, state.cache.expiredCount)
         }
+        publish(intake, datagrams: 0, bad: 0, series: series, expired: expired)
+    }
+
+    private func publish(_ intake: Intake, datagrams: Int, bad: Int, series: Int, expired: Int) {
         stats.update {
-            $0.ticks += ticks
-            $0.staleVMs += stale
+            $0.datagrams += datagrams
+            $0.badDatagrams += bad
+            $0.valueLists += intake.valueLists
+            $0.notifications += intake.notifications
+            $0.ticks += intake.ticks
+            $0.staleVMs += intake.staleVMs
+            $0.series = series
+            $0.seriesExpired = expired
         }
-        finish(events: events, notes: notes)
+        finish(events: intake.events, notes: intake.notes)
     }
 
     private static func take(
         _ record: CollectdRecord,
         state: inout State,
         configuration: AgentConfiguration,
-        events: inout [BuiltEvent],
-        notes: inout [String],
-        ticks: inout Int,
-        stale: inout Int
+        intake: inout Intake
     ) {
         if configuration.clock == .trace {
             let time = record.time.seconds
             if state.nextTick == nil { state.nextTick = time + state.interval }
             while let due = state.nextTick, time >= due {
                 let output = state.builder.tick(cache: &state.cache, now: due, interval: state.interval)
-                events += output.events
-                notes += output.notes
-                stale += output.staleVMCount
-                ticks += 1
+                intake.events += output.events
+                intake.notes += output.notes
+                intake.staleVMs += output.staleVMCount
+                intake.ticks += 1
                 state.nextTick = due + state.interval
             }
         }
         switch record {
         case .values(let list):
+            intake.valueLists += 1
             state.cache.update(list)
         case .notification(let notification):
+            intake.notifications += 1
             let output = state.builder.fault(for: notification)
-            events += output.events
-            notes += output.notes
+            intake.events += output.events
+            intake.notes += output.notes
         }
     }
 

@@ -29,7 +29,9 @@ public enum AgentRunner {
         )
         let announcer = Task {
             let address = await agent.listenAddress
-            output("listening on udp://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)")
+            output(
+                "listening on udp://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)"
+            )
         }
         defer { announcer.cancel() }
         try await group.run()

@@ -6,9 +6,9 @@ public import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The receiving half of the agent as a service: the UDP socket (collectd's network protocol), the send timer
@@ -25,13 +25,15 @@ public final class AgentService: Service, Sendable {
     private let intervalChanged = Wakeup()
 
     /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file.
-    public init(configuration: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats()) throws(AgentError) {
+    public init(configuration: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats()) throws(AgentError)
+    {
         self.configuration = configuration
         self.stats = stats
         self.logger = logger
         let typesDB: TypesDB
         do {
-            typesDB = try configuration.typesDB.map { path throws(CollectdError) in try TypesDB.load(path: path) }
+            typesDB =
+                try configuration.typesDB.map { path throws(CollectdError) in try TypesDB.load(path: path) }
                 ?? TypesDB.systemOrBuiltIn()
         } catch {
             throw AgentError(code: "config", message: "Key 'TypesDB': \(error)")
@@ -108,7 +110,10 @@ public final class AgentService: Service, Sendable {
         }
         let address = (host: configuration.listenHost, port: socket.localAddress.port ?? configuration.listenPort)
         boundAddress.withLock { $0 = address }
-        for waiter in addressWaiters.withLock({ list in defer { list = [] }; return list }) {
+        for waiter in addressWaiters.withLock({ list in
+            defer { list = [] }
+            return list
+        }) {
             waiter.resume(returning: address)
         }
         logger.info(

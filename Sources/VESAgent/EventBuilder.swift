@@ -96,7 +96,9 @@ public struct EventBuilder: Sendable {
             }
             fields.cpuUsage.append((name, (PythonNumber(systemValue) + PythonNumber(userValue)).rounded(2)))
         }
-        if let used = cache.select(plugin: "memory", type: "memory", typeInstance: "used").first?.current.values.firstValue {
+        if let used = cache.select(plugin: "memory", type: "memory", typeInstance: "used").first?.current.values
+            .firstValue
+        {
             fields.memoryUsed = bytesToGB(used)
         }
         var interfaces = OrderedInterfaces()
@@ -523,9 +525,10 @@ struct MeasurementFields {
             writer.json.beginArray()
             for nic in vNics {
                 writer.json.beginObject()
-                for key in ["broadcastPacketsIn", "broadcastPacketsOut", "multicastPacketsIn", "multicastPacketsOut",
-                    "unicastPacketsIn", "unicastPacketsOut"]
-                {
+                for key in [
+                    "broadcastPacketsIn", "broadcastPacketsOut", "multicastPacketsIn", "multicastPacketsOut",
+                    "unicastPacketsIn", "unicastPacketsOut",
+                ] {
                     writer.json.key(key)
                     writer.json.float(0)
                 }

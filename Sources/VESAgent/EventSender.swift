@@ -6,9 +6,9 @@ import Synchronization
 public import VESModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Posts events to the VES listener in order, without losing them: events that could not be delivered
@@ -195,7 +195,10 @@ public final class EventSender: Service, Sendable {
         case 408, 429, 500...599:
             return .retry(reason: "\(url) answered \(response.status)\(Self.errorText(response))")
         default:
-            return .rejected(status: response.status, reason: "\(url) answered \(response.status)\(Self.errorText(response))")
+            return .rejected(
+                status: response.status,
+                reason: "\(url) answered \(response.status)\(Self.errorText(response))"
+            )
         }
     }
 
@@ -298,14 +301,18 @@ public final class EventSender: Service, Sendable {
         guard !remaining.isEmpty else { return }
         guard let path = spoolPath else {
             stats.update { $0.eventsDropped += remaining.count }
-            logger.error("\(remaining.count) events were not delivered before shutdown and are lost (set SpoolDirectory to keep them)")
+            logger.error(
+                "\(remaining.count) events were not delivered before shutdown and are lost (set SpoolDirectory to keep them)"
+            )
             return
         }
         let text = remaining.map(\.eventJSON).joined(separator: "\n") + "\n"
         let temporary = path + ".tmp"
         guard let file = fopen(temporary, "wb") else {
             stats.update { $0.eventsDropped += remaining.count }
-            logger.error("cannot write the spool \(temporary): \(String(cString: strerror(errno))); \(remaining.count) events lost")
+            logger.error(
+                "cannot write the spool \(temporary): \(String(cString: strerror(errno))); \(remaining.count) events lost"
+            )
             return
         }
         let bytes = Array(text.utf8)

@@ -66,7 +66,11 @@ public struct ThrottlingPolicy: Sendable, Equatable {
         /// Name-value field name → names to drop from it.
         public var suppressedPairs: [(field: String, names: [String])]
 
-        public init(eventDomain: String, suppressedFieldNames: [String], suppressedPairs: [(field: String, names: [String])]) {
+        public init(
+            eventDomain: String,
+            suppressedFieldNames: [String],
+            suppressedPairs: [(field: String, names: [String])]
+        ) {
             self.eventDomain = eventDomain
             self.suppressedFieldNames = suppressedFieldNames
             self.suppressedPairs = suppressedPairs

@@ -365,7 +365,12 @@ extension ValueCache.PluginSeries {
         byInstance = [:]
         overflow = []
         for (stored, view) in kept {
-            insert(key: stored.key, values: view.previous.values.array, time: stored.previousTime, tick: UInt32(stored.lastUpdateTick))
+            insert(
+                key: stored.key,
+                values: view.previous.values.array,
+                time: stored.previousTime,
+                tick: UInt32(stored.lastUpdateTick)
+            )
             let position = series.count - 1
             record(view.current.values.array, time: stored.time, at: position, tick: UInt32(stored.lastUpdateTick))
             series[position].updated = stored.updated

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// JSON text and float arithmetic as Python 3 produces them, so an agent can send byte for byte what a Python
@@ -192,7 +192,8 @@ public struct PythonJSONWriter {
         output.append(UInt8(ascii: "\""))
         var text = text
         let plain = text.withUTF8 { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for byte in bytes
+            where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 return false
             }
             output.append(contentsOf: bytes)

@@ -14,7 +14,9 @@ import VESModel
 @Suite("ves-agent executable", .serialized)
 struct AgentExecutableTests {
     @Test func printConfigShowsPrecedenceAndMasksThePassword() async throws {
-        let file = try ConfigurationTests.file("<Plugin ves_plugin>\n  Port 8080\n  Topic \"t\"\n  Password \"from-file\"\n</Plugin>\n")
+        let file = try ConfigurationTests.file(
+            "<Plugin ves_plugin>\n  Port 8080\n  Topic \"t\"\n  Password \"from-file\"\n</Plugin>\n"
+        )
         defer { try? FileManager.default.removeItem(atPath: file) }
         let program = try RunningProgram(
             "ves-agent",
@@ -52,7 +54,8 @@ struct AgentExecutableTests {
         let program = try RunningProgram(
             "ves-agent",
             [
-                "--port", String(listenerPort), "--listen", "127.0.0.1:0", "--clock", "trace", "--hostname", "compute-0",
+                "--port", String(listenerPort), "--listen", "127.0.0.1:0", "--clock", "trace", "--hostname",
+                "compute-0",
                 "--print-stats", "--log-level", "warning",
             ],
             environment: ["VES_PASSWORD": "never-printed"]
@@ -63,7 +66,12 @@ struct AgentExecutableTests {
         var options = ReplayOptions(target: .udp(host: "127.0.0.1", port: port))
         options.speed = nil
         let trace = try LoadedTrace.load(path: SendingTests.virtTrace, typesDB: options.typesDB)
-        let session = ReplaySession(traces: [trace], options: options, showProgress: false, logger: Pipeline.quietLogger)
+        let session = ReplaySession(
+            traces: [trace],
+            options: options,
+            showProgress: false,
+            logger: Pipeline.quietLogger
+        )
         try await session.run()
         await listener.waitForEvents(18)
         program.signal(SIGUSR1)

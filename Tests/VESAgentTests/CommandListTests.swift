@@ -21,7 +21,11 @@ struct CommandListTests {
     static let commandList: JSONValue = [
         "commandList": [
             // the Rev 3.1 shape, with the interval written as a string as in the spec's example
-            ["commandListEntry": ["command": ["commandType": "measurementIntervalChange", "measurementInterval": "10"]]],
+            [
+                "commandListEntry": [
+                    "command": ["commandType": "measurementIntervalChange", "measurementInterval": "10"]
+                ]
+            ],
             // the evel shape
             [
                 "command": [
@@ -84,7 +88,10 @@ struct CommandListTests {
 
     @Test func intervalChangeToZeroRestoresTheConfiguredOne() {
         let commands = ListenerCommand.parse(
-            body: Array(#"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 0}}]}"#.utf8)
+            body: Array(
+                #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 0}}]}"#
+                    .utf8
+            )
         )
         #expect(commands == [.measurementIntervalChange(seconds: 0)])
         let throttling = ListenerCommand.parse(

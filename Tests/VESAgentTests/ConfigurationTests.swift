@@ -52,14 +52,18 @@ struct ConfigurationTests {
     }
 
     @Test func everyKeyHasAFlagAndAnEnvironmentVariable() {
-        let names = Dictionary(uniqueKeysWithValues: AgentConfigurationKey.all.map { ($0.name, ($0.flag, $0.environmentVariable)) })
+        let names = Dictionary(
+            uniqueKeysWithValues: AgentConfigurationKey.all.map { ($0.name, ($0.flag, $0.environmentVariable)) }
+        )
         #expect(names["SendEventInterval"]! == ("--send-event-interval", "VES_SEND_EVENT_INTERVAL"))
         #expect(names["GuestRunning"]! == ("--guest-running", "VES_GUEST_RUNNING"))
         #expect(names["UseHttps"]! == ("--use-https", "VES_USE_HTTPS"))
         #expect(names["CACertificate"]! == ("--ca-certificate", "VES_CA_CERTIFICATE"))
         #expect(names["TypesDB"]! == ("--types-db", "VES_TYPES_DB"))
-        for key in ["Hostname", "Listen", "SecurityLevel", "AuthFile", "Clock", "BatchSize", "QueueSize",
-                    "SpoolDirectory", "VerifyPeer", "Timeout"] {
+        for key in [
+            "Hostname", "Listen", "SecurityLevel", "AuthFile", "Clock", "BatchSize", "QueueSize",
+            "SpoolDirectory", "VerifyPeer", "Timeout",
+        ] {
             #expect(names[key] != nil, "\(key)")
         }
     }
@@ -113,7 +117,9 @@ struct ConfigurationTests {
     }
 
     @Test func renderedConfigurationMasksThePasswordAndReadsBack() throws {
-        let configuration = try AgentConfiguration.load(flags: ["Password": "hunter2", "Username": "ves", "Topic": "a \"b\""])
+        let configuration = try AgentConfiguration.load(flags: [
+            "Password": "hunter2", "Username": "ves", "Topic": "a \"b\"",
+        ])
         let text = configuration.rendered()
         #expect(!text.contains("hunter2"))
         #expect(text.contains("Password \"********\""))

@@ -1,4 +1,5 @@
 import Foundation
+import MockListener
 import TestSupport
 import Testing
 import VESAgent
@@ -42,15 +43,25 @@ struct DifferentialTests {
     func traceThroughAgentAndListener(_ golden: GoldenCase) async throws {
         try #require(PythonRunner.executable != nil, "python3 runs compare_events.py; install python3")
         let crashTicks = try golden.crashTicks()
-        let (events, valid) = try await Pipeline.run(agent: { $0.guestRunning = golden.guestRunning }) { pipeline in
+        let (events, valid, rawEvents) = try await Pipeline.run(agent: { $0.guestRunning = golden.guestRunning }) {
+            pipeline in
             try await pipeline.replay([golden.tracePath])
             await pipeline.stopAgent()
-            let stats = await pipeline.agent.stats.wait { $0.queueDepth == 0 && $0.eventsSent + $0.eventsDropped + $0.eventsRejected >= $0.eventsBuilt }
+            let stats = await pipeline.agent.stats.wait {
+                $0.queueDepth == 0 && $0.eventsSent + $0.eventsDropped + $0.eventsRejected >= $0.eventsBuilt
+            }
             #expect(stats.badDatagrams == 0)
             #expect(stats.eventsDropped == 0)
             await pipeline.waitForEvents(stats.eventsBuilt)
             let records = try pipeline.records
-            return (records.compactMap { $0["event"] }, records.filter { $0["valid"] == .bool(true) }.count)
+            // the record keeps each event's bytes as sent: the text after "event": up to the record's last brace
+            let raw = pipeline.listener.store.lines(matching: RecordFilter(kind: .event)).compactMap {
+                line -> String? in
+                let text = String(decoding: line, as: UTF8.self)
+                guard let start = text.range(of: ",\"event\":") else { return nil }
+                return String(text[start.upperBound...].dropLast())
+            }
+            return (records.compactMap { $0["event"] }, records.filter { $0["valid"] == .bool(true) }.count, raw)
         }
         #expect(valid == events.count, "every event is valid under VES 1.1")
 
@@ -74,7 +85,11 @@ struct DifferentialTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let actualPath = directory.appendingPathComponent("actual.jsonl").path
-        try compared.map { $0.jsonString() + "\n" }.joined().write(toFile: actualPath, atomically: true, encoding: .utf8)
+        try compared.map { $0.jsonString() + "\n" }.joined().write(
+            toFile: actualPath,
+            atomically: true,
+            encoding: .utf8
+        )
         let script = SharedMaterial.path("reference/compare_events.py")
         let run = try #require(
             await offCooperativePool { PythonRunner.run([script, golden.goldenPath, actualPath], input: Data()) }
@@ -82,5 +97,21 @@ struct DifferentialTests {
         #expect(run.status == 0, "compare_events.py: \(run.output)")
         let expectedCount = try String(contentsOfFile: golden.goldenPath, encoding: .utf8).split(separator: "\n").count
         #expect(run.output.hasSuffix("\(expectedCount) matched, 0 differ\n"), "\(run.output)")
+
+        // Byte for byte the plugin's text: Python's json.dumps of the parsed event gives the same bytes back.
+        let rawPath = directory.appendingPathComponent("raw.jsonl").path
+        try rawEvents.map { $0 + "\n" }.joined().write(toFile: rawPath, atomically: true, encoding: .utf8)
+        let check = """
+            import json, sys
+            lines = [l.rstrip('\\n') for l in open(sys.argv[1])]
+            differ = [l for l in lines if json.dumps(json.loads(l)) != l]
+            print(len(lines), len(differ), differ[:1])
+            """
+        let dumps = try #require(await offCooperativePool { PythonRunner.run(["-c", check, rawPath], input: Data()) })
+        #expect(
+            dumps.output.hasPrefix("\(rawEvents.count) 0 "),
+            "events whose text is not json.dumps': \(dumps.output) \(dumps.errors)"
+        )
+        #expect(rawEvents.count == events.count)
     }
 }

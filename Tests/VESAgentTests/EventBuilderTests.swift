@@ -119,10 +119,12 @@ struct EventBuilderTests {
         #expect(fields["measurementInterval"] == .number(20))
         let load = try #require(fields["additionalMeasurements"]?[0])
         #expect(load["name"] == "load")
-        #expect(load["measurements"] == [
-            ["name": "load-shortterm", "value": "0.5"], ["name": "load-midterm", "value": "0.25"],
-            ["name": "load-longterm", "value": "0.125"],
-        ])
+        #expect(
+            load["measurements"] == [
+                ["name": "load-shortterm", "value": "0.5"], ["name": "load-midterm", "value": "0.25"],
+                ["name": "load-longterm", "value": "0.125"],
+            ]
+        )
         #expect(event["commonEventHeader"]?["startEpochMicrosec"] == .number((Self.start + 20) * 1_000_000))
         #expect(VES11FieldSet.validator.validate(["event": event]).isEmpty)
     }
@@ -130,8 +132,14 @@ struct EventBuilderTests {
     @Test func faultFormattingKeepsThePluginsQuirks() throws {
         let (core, sent) = Self.core()
         let base = Notification(
-            severity: .failure, time: CollectdTime(seconds: Self.start), message: "Host compute-0, plugin memory",
-            host: "compute-0", plugin: "memory", pluginInstance: "", type: "memory", typeInstance: "used"
+            severity: .failure,
+            time: CollectdTime(seconds: Self.start),
+            message: "Host compute-0, plugin memory",
+            host: "compute-0",
+            plugin: "memory",
+            pluginInstance: "",
+            type: "memory",
+            typeInstance: "used"
         )
         var warning = base
         warning.severity = .warning
@@ -166,7 +174,10 @@ struct EventBuilderTests {
         core.ingest([Self.values("load", "", "load", at: Self.start + 41, [.gauge(1), .gauge(1), .gauge(1)])])
         let events = sent.all
         let names = events.compactMap { $0["commonEventHeader"]?["reportingEntityName"]?.stringValue }
-        #expect(names == ["compute-0-virt-a", "compute-0-virt-b", "compute-0-virt-a"], "b was stale at the second tick")
+        #expect(
+            names == ["compute-0-virt-a", "compute-0-virt-b", "compute-0-virt-a"],
+            "b was stale at the second tick"
+        )
         #expect(events[0]["measurementsForVfScalingFields"]?["additionalMeasurements"]?.arrayValue?.count == 1)
         #expect(events[1]["measurementsForVfScalingFields"]?["additionalMeasurements"] == .array([]))
     }
@@ -174,8 +185,14 @@ struct EventBuilderTests {
     @Test func seriesNotUpdatedExpire() {
         var cache = ValueCache(expireAfterTicks: 2)
         let list = ValueList(
-            host: "h", plugin: "load", pluginInstance: "", type: "load", typeInstance: "",
-            time: CollectdTime(seconds: 1), interval: CollectdTime(seconds: 10), values: [.gauge(1)]
+            host: "h",
+            plugin: "load",
+            pluginInstance: "",
+            type: "load",
+            typeInstance: "",
+            time: CollectdTime(seconds: 1),
+            interval: CollectdTime(seconds: 10),
+            values: [.gauge(1)]
         )
         cache.update(list)
         cache.update(list)
@@ -198,7 +215,11 @@ struct EventBuilderTests {
         func load(_ at: Double, _ value: Double) -> CollectdRecord {
             Self.values("load", "", "load", at: at, [.gauge(value), .gauge(value * 2), .gauge(value * 3)])
         }
-        core.ingest(Self.vm("a", at: Self.start, cpu: 0) + [Self.values("disk", "sda", "disk_ops", at: Self.start, [.derive(1), .derive(2)]), load(Self.start, 1)])
+        core.ingest(
+            Self.vm("a", at: Self.start, cpu: 0) + [
+                Self.values("disk", "sda", "disk_ops", at: Self.start, [.derive(1), .derive(2)]), load(Self.start, 1),
+            ]
+        )
         for step in 1...4 {
             let time = Self.start + Double(step) * 20 + 1
             core.ingest(Self.vm("a", at: time, cpu: Int64(step) * 1_000_000_000) + [load(time, Double(step + 1))])

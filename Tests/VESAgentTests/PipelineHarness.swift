@@ -28,7 +28,12 @@ struct Pipeline: Sendable {
         options.speed = nil
         configure(&options)
         let traces = try paths.map { try LoadedTrace.load(path: $0, typesDB: options.typesDB) }
-        let session = ReplaySession(traces: traces, options: options, showProgress: false, logger: Logger(label: "test"))
+        let session = ReplaySession(
+            traces: traces,
+            options: options,
+            showProgress: false,
+            logger: Logger(label: "test")
+        )
         try await session.run()
         let summary = session.summary
         let expected = summary.valueLists + summary.notifications

@@ -32,7 +32,9 @@ import VESModel
             values.append((cents + 0.5) / 1000)
         }
         for _ in 0..<5_000 {
-            values.append(Double(bitPattern: UInt64.random(in: 0x3E00_0000_0000_0000...0x4340_0000_0000_0000, using: &generator)))
+            values.append(
+                Double(bitPattern: UInt64.random(in: 0x3E00_0000_0000_0000...0x4340_0000_0000_0000, using: &generator))
+            )
         }
         let input = values.map { String($0.bitPattern) }.joined(separator: "\n")
         let script = """

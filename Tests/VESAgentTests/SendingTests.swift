@@ -1,8 +1,8 @@
 import Collectd
-import Replay
 import Foundation
 import Logging
 import MockListener
+import Replay
 import ServiceLifecycle
 import TestSupport
 import Testing
@@ -43,6 +43,21 @@ struct SendingTests {
             await pipeline.waitForEvents(Self.virtEventCount)
             #expect(Self.eventIds(try pipeline.events) == Array(1...Self.virtEventCount))
             #expect(pipeline.agent.stats.snapshot.retries >= 1)
+        }
+    }
+
+    @Test func slowAnswersTimeOutAndAreRetried() async throws {
+        try await Pipeline.run(agent: { $0.timeout = 0.3 }) { pipeline in
+            pipeline.listener.control.enqueue(fault: InjectedFault(status: 202, count: 2, delayMilliseconds: 1500))
+            try await pipeline.replay([Self.virtTrace])
+            await pipeline.stopAgent()
+            let stats = pipeline.agent.stats.snapshot
+            #expect(stats.retries >= 2, "a request slower than Timeout is retried")
+            #expect(stats.eventsSent == Self.virtEventCount)
+            await pipeline.waitForEvents(Self.virtEventCount)
+            // the listener may have recorded the slow requests too: what matters is that each event arrived
+            let ids = Set(Self.eventIds(try pipeline.events))
+            #expect(ids == Set(1...Self.virtEventCount))
         }
     }
 
@@ -195,7 +210,9 @@ struct ListenerProcess: Sendable {
 
     var events: [JSONValue] {
         get throws {
-            try listener.store.lines(matching: RecordFilter(kind: .event)).compactMap { try JSONParser().parse($0)["event"] }
+            try listener.store.lines(matching: RecordFilter(kind: .event)).compactMap {
+                try JSONParser().parse($0)["event"]
+            }
         }
     }
 
@@ -228,9 +245,15 @@ struct ReceivingTests {
             }
         ) { pipeline in
             try await pipeline.send(Array(records.prefix(10)), security: .encrypt(user: "collectd", password: "s3cret"))
-            try await pipeline.send(Array(records.dropFirst(10).prefix(5)), security: .sign(user: "collectd", password: "s3cret"))
+            try await pipeline.send(
+                Array(records.dropFirst(10).prefix(5)),
+                security: .sign(user: "collectd", password: "s3cret")
+            )
             try await pipeline.send(Array(records.dropFirst(15).prefix(5)))
-            try await pipeline.send(Array(records.dropFirst(20).prefix(5)), security: .encrypt(user: "collectd", password: "wrong"))
+            try await pipeline.send(
+                Array(records.dropFirst(20).prefix(5)),
+                security: .encrypt(user: "collectd", password: "wrong")
+            )
             let stats = pipeline.agent.stats.snapshot
             #expect(stats.notifications == 10, "only the encrypted datagrams are taken in")
             #expect(stats.badDatagrams >= 3, "signed, plain and wrongly encrypted datagrams are counted as bad")

@@ -165,7 +165,8 @@ struct AgentBenchmark: AsyncParsableCommand {
             let agentSeconds = (clock.now - start).inSeconds
             print(
                 String(
-                    format: "%5d VMs (%6d series, 3 ticks): reference plugin %.2f s (%d events), agent %.4f s (%d events): %.0fx",
+                    format:
+                        "%5d VMs (%6d series, 3 ticks): reference plugin %.2f s (%d events), agent %.4f s (%d events): %.0fx",
                     vms,
                     series,
                     pythonSeconds,
