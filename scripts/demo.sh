@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job, on a bundled trace: start ves-listener, feed it the VES events the reference collectd plugin
-# builds from Fixtures/model/virt-and-host.jsonl (virt and GuestRunning modes) at ten times their recorded pace,
-# plus one event that breaks the spec, then stop it and show the report.
-# (ves-agent and ves-replay take the place of the bundled events once they exist.)
+# The main job, on bundled traces: ves-listener, ves-agent and two ves-replay streams, Fixtures/traces/virt-3vms.jsonl
+# (three VMs) and Fixtures/traces/threshold.jsonl (a real collectd whose thresholds fire), both moved to start now and
+# played at ten times their recorded pace, as two live collectd hosts would send. The agent ticks on the wall clock
+# every 2 s (the plugin's 20 s at x10). A live summary while it runs; at the end the listener's report, the agent's
+# counters and where the record and JUnit files are.
+# Environment: VES_DEMO_DIR (default out/demo), VES_DEMO_SPEED (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -10,57 +12,90 @@ ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" curl
 ves_require_swift
 
 out="${VES_DEMO_DIR:-out/demo}"
+speed="${VES_DEMO_SPEED:-10}"
+traces=(Fixtures/traces/virt-3vms.jsonl Fixtures/traces/threshold.jsonl)
 mkdir -p "$out"
+rm -f "$out"/*.out "$out"/*.log "$out/record.jsonl" "$out/junit.xml"
 record="$out/record.jsonl"
 junit="$out/junit.xml"
-events=Fixtures/model/reference-events.jsonl
-interval=${VES_DEMO_INTERVAL:-2} # seconds between events: the plugin's 20 s SendEventInterval at x10
 
-echo "building ves-listener..."
-swift build --product ves-listener >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
-listener_bin="$(swift build --show-bin-path 2>/dev/null)/ves-listener"
+echo "building ves-listener, ves-agent and ves-replay (the first build takes a few minutes)..."
+swift build >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
+bin="$(swift build --show-bin-path 2>/dev/null)"
 
-listener_pid=""
-cleanup() { [ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+trap 'echo; echo "demo: interrupted" >&2; exit 130' INT TERM
 
-fifo="$out/listener.out"
-rm -f "$fifo"
-"$listener_bin" --port 0 --record "$record" --junit "$junit" --log-level warning >"$fifo" 2>"$out/listener.log" &
-listener_pid=$!
-for _ in $(seq 100); do grep -q "^listening on" "$fifo" 2>/dev/null && break; sleep 0.1; done
-base=$(sed -n 's/^listening on //p' "$fifo" | head -1)
-[ -n "$base" ] || { echo "ves-listener did not start; see $out/listener.log" >&2; exit 1; }
-echo "ves-listener is $base (record: $record)"
+first_line() { # $1 file, $2 pid, $3 what
+    for _ in $(seq 200); do
+        [ -s "$1" ] && { head -1 "$1"; return 0; }
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "$3 did not start; see ${1%.out}.log" >&2
+    exit 1
+}
 
-total=$(($(wc -l <"$events") + 1))
-sent=0
+"$bin/ves-listener" --port 0 --record "$record" --junit "$junit" --log-level warning \
+    >"$out/listener.out" 2>"$out/listener.log" &
+listener=$!
+pids+=("$listener")
+base="$(first_line "$out/listener.out" "$listener" ves-listener | sed 's/^listening on //')"
+port="${base##*:}"
+echo "ves-listener: $base"
+
+interval="$(awk -v speed="$speed" 'BEGIN { printf "%g", 20 / speed }')"
+"$bin/ves-agent" --port "$port" --listen 127.0.0.1:0 --send-event-interval "$interval" --hostname compute-0 --print-stats \
+    --log-level warning >"$out/agent.out" 2>"$out/agent.log" &
+agent=$!
+pids+=("$agent")
+agent_address="$(first_line "$out/agent.out" "$agent" ves-agent | sed 's/^listening on //')"
+echo "ves-agent:    $agent_address -> $base/eventListener/v1 (SendEventInterval $interval s)"
+replays=()
+for trace in "${traces[@]}"; do
+    name="$(basename "$trace" .jsonl)"
+    "$bin/ves-replay" send --to "$agent_address" --speed "$speed" --shift-time now --no-progress "$trace" \
+        >"$out/replay-$name.out" 2>"$out/replay-$name.log" &
+    replays+=($!)
+    pids+=($!)
+    echo "ves-replay:   $trace at x$speed"
+done
+echo
+
 eol='\n'
 [ -t 1 ] && eol='\r'
-post() { # $1: a file holding the body
-    local status stats
-    status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$1" \
-        "$base/eventListener/v1")
-    sent=$((sent + 1))
-    stats=$(curl -s "$base/testControl/v1/stats")
-    printf "[%d/%d] HTTP %s  listener: %s$eol" "$sent" "$total" "$status" \
-        "$(echo "$stats" | sed -E 's/.*"events":([0-9]+),"valid":([0-9]+),"invalid":([0-9]+).*/\1 events, \2 valid, \3 invalid/')"
+summary() {
+    local stats
+    stats="$(curl -fsS "$base/testControl/v1/stats" 2>/dev/null || true)"
+    kill -USR1 "$agent" 2>/dev/null || true
+    sleep 0.1
+    printf "%s  listener: %s  agent: %s$eol" "$(date +%T)" \
+        "$(echo "$stats" | sed -E 's/.*"events":([0-9]+),"valid":([0-9]+),"invalid":([0-9]+).*/\1 events, \2 valid, \3 invalid/')" \
+        "$(tail -1 "$out/agent.out" | sed -E 's/^received ([0-9]+) datagrams \(([0-9]+) bad\), ([0-9]+) value lists, ([0-9]+) notifications.*; ([0-9]+) ticks, ([0-9]+) events built, ([0-9]+) sent.*/\3 value lists, \4 notifications, \5 ticks, \7 events sent/')"
 }
-body="$out/body.json"
-while IFS= read -r event; do
-    printf '%s' "$event" >"$body"
-    post "$body"
-    sleep "$interval"
-done <"$events"
-# an event a broken agent might send: a domain the spec does not know and no sourceName
-head -1 "$events" | sed -e 's/"sourceName":"[^"]*",//' -e 's/"domain":"measurementsForVfScaling"/"domain":"measurements"/' >"$body"
-post "$body"
+running() { for pid in "${replays[@]}"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
+while running; do
+    summary
+    sleep 1
+done
+wait "${replays[@]}"
+# one more tick for the last values, then the agent drains its queue and exits
+sleep "$interval"
+kill -TERM "$agent"
+wait "$agent" || true
+summary
+echo
 echo
 
-kill -INT "$listener_pid"
-wait "$listener_pid" || true
-listener_pid=""
+kill -INT "$listener"
+wait "$listener" || true
+for trace in "${traces[@]}"; do
+    echo "ves-replay $(basename "$trace"): $(tail -1 "$out/replay-$(basename "$trace" .jsonl).out")"
+done
+echo "ves-agent:  $(tail -1 "$out/agent.out")"
 echo
 echo "ves-listener report:"
-sed -n '2,$p' "$fifo"
-echo "each record line holds the event as received, its verdict and every pointer: $record"
+sed -n '2,$p' "$out/listener.out"
+echo "each record line holds an event as received, its verdict and every JSON pointer of what was wrong: $record"

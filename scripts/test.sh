@@ -1,11 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, then the Swift test suite.
+# Runs every test: installs what is missing, then the Swift test suites, then the two end-to-end scripts
+# (bundled traces through the whole pipeline, and a real collectd through it). Every part runs even when an earlier
+# one failed; the exit status is 1 if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" collectd-core
+ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" collectd-core curl
 ves_require_python
 ves_require_swift
 
 swift build --build-tests
-swift test --skip-build
+status=0
+parts=()
+run_part() { # $1 name, then the command
+    local name="$1"
+    shift
+    echo "== $name"
+    if "$@"; then parts+=("$name: passed"); else parts+=("$name: FAILED"); status=1; fi
+}
+run_part "swift test" swift test --skip-build
+run_part "scripts/e2e.sh" bash scripts/e2e.sh
+run_part "scripts/e2e-collectd.sh" bash scripts/e2e-collectd.sh
+echo "=="
+printf '%s\n' "${parts[@]}"
+exit $status
