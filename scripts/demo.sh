@@ -15,51 +15,36 @@ out="${VES_DEMO_DIR:-out/demo}"
 speed="${VES_DEMO_SPEED:-10}"
 traces=(Fixtures/traces/virt-3vms.jsonl Fixtures/traces/threshold.jsonl)
 mkdir -p "$out"
-rm -f "$out"/*.out "$out"/*.log "$out/record.jsonl" "$out/junit.xml"
+rm -f "$out"/*.out "$out"/*.err "$out/record.jsonl" "$out/junit.xml"
 record="$out/record.jsonl"
 junit="$out/junit.xml"
 
-echo "building ves-listener, ves-agent and ves-replay (the first build takes a few minutes)..."
-swift build >"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; exit 1; }
-bin="$(swift build --show-bin-path 2>/dev/null)"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-trap 'echo; echo "demo: interrupted" >&2; exit 130' INT TERM
-
-first_line() { # $1 file, $2 pid, $3 what
-    for _ in $(seq 200); do
-        [ -s "$1" ] && { head -1 "$1"; return 0; }
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "$3 did not start; see ${1%.out}.log" >&2
-    exit 1
-}
+ves_build "$out"
+bin="$VES_BIN"
+ves_trap_cleanup demo
 
 "$bin/ves-listener" --port 0 --record "$record" --junit "$junit" --log-level warning \
-    >"$out/listener.out" 2>"$out/listener.log" &
+    >"$out/listener.out" 2>"$out/listener.err" &
 listener=$!
-pids+=("$listener")
-base="$(first_line "$out/listener.out" "$listener" ves-listener | sed 's/^listening on //')"
+ves_track "$listener"
+base="$(ves_first_line "$out/listener.out" "$listener" | sed 's/^listening on //')"
 port="${base##*:}"
 echo "ves-listener: $base"
 
 interval="$(awk -v speed="$speed" 'BEGIN { printf "%g", 20 / speed }')"
 "$bin/ves-agent" --port "$port" --listen 127.0.0.1:0 --send-event-interval "$interval" --hostname compute-0 --print-stats \
-    --log-level warning >"$out/agent.out" 2>"$out/agent.log" &
+    --log-level warning >"$out/agent.out" 2>"$out/agent.err" &
 agent=$!
-pids+=("$agent")
-agent_address="$(first_line "$out/agent.out" "$agent" ves-agent | sed 's/^listening on //')"
+ves_track "$agent"
+agent_address="$(ves_first_line "$out/agent.out" "$agent" | sed 's/^listening on //')"
 echo "ves-agent:    $agent_address -> $base/eventListener/v1 (SendEventInterval $interval s)"
 replays=()
 for trace in "${traces[@]}"; do
     name="$(basename "$trace" .jsonl)"
     "$bin/ves-replay" send --to "$agent_address" --speed "$speed" --shift-time now --no-progress "$trace" \
-        >"$out/replay-$name.out" 2>"$out/replay-$name.log" &
+        >"$out/replay-$name.out" 2>"$out/replay-$name.err" &
     replays+=($!)
-    pids+=($!)
+    ves_track $!
     echo "ves-replay:   $trace at x$speed"
 done
 echo

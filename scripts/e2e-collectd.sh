@@ -10,42 +10,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" collectd-core curl
-ves_require_python
-ves_require_swift
+ves_prepare collectd-core curl
 seconds="${VES_E2E_SECONDS:-15}"
 interval=2
 
 work="${VES_E2E_DIR:-out/e2e-collectd}"
 rm -rf "$work"
 mkdir -p "$work"
-echo "building..." >&2
-swift build >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 2; }
-bin="$(swift build --show-bin-path)"
-
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'echo "e2e-collectd: interrupted" >&2; exit 130' INT TERM
-
-first_port() { # $1 file, $2 pid
-    for _ in $(seq 200); do
-        if [ -s "$1" ]; then sed -n '1s/.*://p' "$1"; return 0; fi
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "e2e-collectd: a program did not start; see ${1%.out}.err" >&2
-    return 1
-}
+ves_build "$work"
+bin="$VES_BIN"
+ves_trap_cleanup e2e-collectd
 
 "$bin/ves-listener" --port 0 --record "$work/record.jsonl" --junit "$work/junit.xml" --log-level warning \
     >"$work/listener.out" 2>"$work/listener.err" &
 listener=$!
-pids+=("$listener")
-listener_port="$(first_port "$work/listener.out" "$listener")"
+ves_track "$listener"
+listener_port="$(ves_first_port "$work/listener.out" "$listener")"
 control="http://127.0.0.1:$listener_port/testControl/v1"
 
 passed=0
@@ -74,14 +54,14 @@ run() { # $1 plain|encrypt
         --send-event-interval "$interval" --shutdown-timeout 30 "${agent_security[@]}" --print-stats \
         --log-level warning >"$dir/agent.out" 2>"$dir/agent.err" &
     local agent=$!
-    pids+=("$agent")
+    ves_track "$agent"
     "$bin/ves-replay" record --listen udp://127.0.0.1:0 --out "$dir/collectd.jsonl" "${recorder_security[@]}" \
         >"$dir/recorder.out" 2>"$dir/recorder.err" &
     local recorder=$!
-    pids+=("$recorder")
+    ves_track "$recorder"
     local agent_port recorder_port
-    agent_port="$(first_port "$dir/agent.out" "$agent")"
-    recorder_port="$(first_port "$dir/recorder.out" "$recorder")"
+    agent_port="$(ves_first_port "$dir/agent.out" "$agent")"
+    recorder_port="$(ves_first_port "$dir/recorder.out" "$recorder")"
 
     local servers=""
     for port in "$agent_port" "$recorder_port"; do
@@ -116,21 +96,7 @@ LoadPlugin interface
 LoadPlugin load
 LoadPlugin threshold
 LoadPlugin network
-<Plugin cpu>
-  ReportByCpu true
-  ReportByState true
-  ValuesPercentage true
-</Plugin>
-<Plugin aggregation>
-  <Aggregation>
-    Plugin "cpu"
-    Type "percent"
-    GroupBy "Host"
-    GroupBy "TypeInstance"
-    SetPlugin "cpu-aggregation"
-    CalculateAverage true
-  </Aggregation>
-</Plugin>
+$(ves_collectd_cpu_aggregation)
 <Plugin threshold>
   <Plugin "memory">
     <Type "memory">
@@ -145,7 +111,7 @@ LoadPlugin network
 CONF
     collectd -f -C "$dir/collectd.conf" >"$dir/collectd.stdout" 2>&1 &
     local collectd=$!
-    pids+=("$collectd")
+    ves_track "$collectd"
     echo "collectd ($security) -> ves-agent udp/$agent_port -> ves-listener :$listener_port, for $seconds s ..." >&2
     sleep "$seconds"
     # collectd sends what it holds when it stops; then the agent ticks no more and drains its queue

@@ -8,9 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 source scripts/setup.sh
-ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" curl
-ves_require_python
-ves_require_swift
+ves_prepare curl
 shared="${VES_SHARED_DIR:-$root/../shared}"
 compare="$shared/reference/compare_events.py"
 [ -f "$compare" ] || { echo "e2e: $compare is missing (set VES_SHARED_DIR)" >&2; exit 2; }
@@ -18,34 +16,15 @@ compare="$shared/reference/compare_events.py"
 work="${VES_E2E_DIR:-out/e2e}"
 rm -rf "$work"
 mkdir -p "$work"
-echo "building..." >&2
-swift build >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 2; }
-bin="$(swift build --show-bin-path)"
-
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'echo "e2e: interrupted" >&2; exit 130' INT TERM
-
-# Waits for a program's first stdout line (the address it listens on) and prints its port.
-first_port() { # $1 file, $2 pid
-    for _ in $(seq 200); do
-        if [ -s "$1" ]; then sed -n '1s/.*://p' "$1"; return 0; fi
-        kill -0 "$2" 2>/dev/null || break
-        sleep 0.05
-    done
-    echo "e2e: a program did not start; see ${1%.out}.err" >&2
-    return 1
-}
+ves_build "$work"
+bin="$VES_BIN"
+ves_trap_cleanup e2e
 
 "$bin/ves-listener" --port 0 --record "$work/record.jsonl" --junit "$work/junit.xml" --log-level warning \
     >"$work/listener.out" 2>"$work/listener.err" &
 listener=$!
-pids+=("$listener")
-listener_port="$(first_port "$work/listener.out" "$listener")"
+ves_track "$listener"
+listener_port="$(ves_first_port "$work/listener.out" "$listener")"
 control="http://127.0.0.1:$listener_port/testControl/v1"
 
 passed=0
@@ -65,9 +44,9 @@ run_case() {
     "$bin/ves-agent" --port "$listener_port" --listen 127.0.0.1:0 --clock trace --hostname compute-0 \
         "${guest[@]}" --shutdown-timeout 60 --print-stats --log-level warning >"$dir/agent.out" 2>"$dir/agent.err" &
     local agent=$!
-    pids+=("$agent")
+    ves_track "$agent"
     local agent_port
-    agent_port="$(first_port "$dir/agent.out" "$agent")" || { report FAIL "$label" "the agent did not start"; return; }
+    agent_port="$(ves_first_port "$dir/agent.out" "$agent")" || { report FAIL "$label" "the agent did not start"; return; }
     "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --rate 20000 --no-progress \
         "Fixtures/traces/$trace.jsonl" >"$dir/replay.out" 2>"$dir/replay.err"
     # sent N value lists, M notifications in ...

@@ -65,21 +65,7 @@ host | threshold)
     ;;
 guest)
     plugins="cpu memory interface load aggregation"
-    cpu_block='<Plugin cpu>
-  ReportByCpu true
-  ReportByState true
-  ValuesPercentage true
-</Plugin>'
-    extra='<Plugin aggregation>
-  <Aggregation>
-    Plugin "cpu"
-    Type "percent"
-    GroupBy "Host"
-    GroupBy "TypeInstance"
-    SetPlugin "cpu-aggregation"
-    CalculateAverage true
-  </Aggregation>
-</Plugin>'
+    cpu_block="$(ves_collectd_cpu_aggregation)"
     ;;
 esac
 if [ "$kind" = threshold ]; then

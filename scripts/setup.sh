@@ -33,6 +33,73 @@ ves_require_swift() {
     fi
 }
 
+# Everything a script that builds and runs the programs needs: the harness's packages plus those given, python3
+# and swift.
+ves_prepare() {
+    ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" "$@"
+    ves_require_python
+    ves_require_swift
+}
+
+# Builds every program once into a work directory's build.log and sets VES_BIN to where they are.
+ves_build() { # $1: work directory
+    echo "building (the first build takes a few minutes)..." >&2
+    swift build >"$1/build.log" 2>&1 || { cat "$1/build.log" >&2; exit 2; }
+    VES_BIN="$(swift build --show-bin-path)"
+}
+
+# Processes a script started: killed when it exits, however it exits.
+VES_PIDS=()
+ves_track() { VES_PIDS+=("$1"); }
+ves_stop_all() {
+    for pid in "${VES_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+ves_trap_cleanup() { # $1: name for the interruption message
+    trap ves_stop_all EXIT
+    trap "echo; echo '$1: interrupted' >&2; exit 130" INT TERM
+}
+
+# Waits for a program's first stdout line (the address it listens on) and prints it.
+ves_first_line() { # $1 stdout file, $2 pid
+    for _ in $(seq 200); do
+        [ -s "$1" ] && { head -1 "$1"; return 0; }
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "a program did not start; see ${1%.out}.err" >&2
+    return 1
+}
+
+# The port at the end of a program's first line (`listening on udp://127.0.0.1:PORT`).
+ves_first_port() { # $1 stdout file, $2 pid
+    local line
+    line="$(ves_first_line "$1" "$2")" || return 1
+    echo "${line##*:}"
+}
+
+# collectd.conf blocks for cpu percentages per CPU and state, and the aggregation plugin's cpu-aggregation averages:
+# what the reference plugin's GuestRunning mode reads.
+ves_collectd_cpu_aggregation() {
+    cat <<'CONF'
+<Plugin cpu>
+  ReportByCpu true
+  ReportByState true
+  ValuesPercentage true
+</Plugin>
+<Plugin aggregation>
+  <Aggregation>
+    Plugin "cpu"
+    Type "percent"
+    GroupBy "Host"
+    GroupBy "TypeInstance"
+    SetPlugin "cpu-aggregation"
+    CalculateAverage true
+  </Aggregation>
+</Plugin>
+CONF
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     ves_install_packages "${VES_DEBIAN_PACKAGES[@]}"
     ves_require_python
