@@ -14,12 +14,15 @@ struct VESAgentCommand: AsyncParsableCommand {
         commandName: "ves-agent",
         abstract: "Receives collectd's network protocol and sends VES 1.1 events to a VES event listener.",
         discussion: """
-            Does what the reference collectd VES plugin (ves_plugin.py) did inside collectd, as a daemon fed by
-            collectd's network plugin. Every key can be set in a file (--config, collectd syntax: 'Key value'
-            lines, a <Plugin ves_plugin> block works as it is), as an environment variable VES_<KEY> in upper
-            snake case (VES_SEND_EVENT_INTERVAL) or as a flag; flags override the environment, which overrides
-            the file. The first line on stdout is 'listening on udp://HOST:PORT'. SIGTERM/SIGINT tick once more
-            under --clock trace, deliver what is queued within --shutdown-timeout and spool the rest.
+            Does what the reference collectd VES plugin (ves_plugin.py) did inside collectd, as a daemon fed by \
+            collectd's network plugin. Every key can be set in a file (--config, collectd syntax: 'Key value' \
+            lines; a <Plugin ves_plugin> block works as it is), as an environment variable VES_<KEY> in upper \
+            snake case (VES_SEND_EVENT_INTERVAL) or as a flag; flags override the environment, which overrides \
+            the file.
+
+            The first line on stdout is 'listening on udp://HOST:PORT'. SIGUSR1 prints the counters. \
+            SIGTERM/SIGINT tick once more under --clock trace, deliver what is queued within --shutdown-timeout \
+            and spool the rest.
             """
     )
 
@@ -27,32 +30,49 @@ struct VESAgentCommand: AsyncParsableCommand {
     var config: String?
 
     @Option(help: "Host name or address of the VES event listener (default 127.0.0.1).") var domain: String?
-    @Option(help: "Port of the VES event listener (default 30000).") var port: String?
+    @Option(help: ArgumentHelp("Port of the VES event listener (default 30000).", valueName: "port")) var port: String?
     @Option(help: "Path before /eventListener/v1 (default none).") var path: String?
     @Option(help: "User name for Basic authentication.") var username: String?
     @Option(help: "Password for Basic authentication; prefer VES_PASSWORD or the file.") var password: String?
     @Option(help: "Topic after /eventListener/v1.") var topic: String?
     @Flag(inversion: .prefixedNo, help: "Send over HTTPS (default off).") var useHttps: Bool?
-    @Option(help: "Seconds between measurement events (default 20).") var sendEventInterval: String?
-    @Option(help: "functionalRole of the events (default 'Collectd VES Agent').") var functionalRole: String?
+    @Option(help: ArgumentHelp("Seconds between measurement events (default 20).", valueName: "seconds"))
+    var sendEventInterval: String?
+    @Option(help: ArgumentHelp("functionalRole of the events (default 'Collectd VES Agent').", valueName: "role"))
+    var functionalRole: String?
     @Flag(inversion: .prefixedNo, help: "One host event per interval instead of one per VM (default off).")
     var guestRunning: Bool?
     @Option(help: "reportingEntityName of the events, collectd's Hostname (default this machine's).")
     var hostname: String?
-    @Option(help: "HOST:PORT to receive collectd's network protocol on (default 127.0.0.1:25826; port 0 picks one).")
+    @Option(
+        help: ArgumentHelp(
+            "HOST:PORT to receive collectd's network protocol on (default 127.0.0.1:25826; port 0 picks one).",
+            valueName: "host:port"
+        )
+    )
     var listen: String?
-    @Option(help: "None, Sign or Encrypt (default None).") var securityLevel: String?
-    @Option(help: "collectd AuthFile with 'user: password' lines.") var authFile: String?
+    @Option(help: ArgumentHelp("None, Sign or Encrypt (default None).", valueName: "level")) var securityLevel: String?
+    @Option(help: ArgumentHelp("collectd AuthFile with 'user: password' lines.", valueName: "file")) var authFile:
+        String?
     @Option(help: "wall or trace (default wall).") var clock: String?
-    @Option(help: "Events per POST; above 1 they go to eventBatch (default 1).") var batchSize: String?
-    @Option(help: "Events kept while the listener is unreachable (default 10000).") var queueSize: String?
-    @Option(help: "Directory where undelivered events are kept across restarts.") var spoolDirectory: String?
-    @Option(help: "CA certificate (PEM) for the listener's certificate.") var caCertificate: String?
+    @Option(help: ArgumentHelp("Events per POST; above 1 they go to eventBatch (default 1).", valueName: "n"))
+    var batchSize: String?
+    @Option(help: ArgumentHelp("Events kept while the listener is unreachable (default 10000).", valueName: "n"))
+    var queueSize: String?
+    @Option(help: ArgumentHelp("Directory where undelivered events are kept across restarts.", valueName: "dir"))
+    var spoolDirectory: String?
+    @Option(help: ArgumentHelp("CA certificate (PEM) for the listener's certificate.", valueName: "file"))
+    var caCertificate: String?
     @Flag(inversion: .prefixedNo, help: "Verify the listener's certificate (default on).") var verifyPeer: Bool?
-    @Option(help: "Seconds per request (default 5).") var timeout: String?
-    @Option(help: "Drop series not updated for this many intervals; 0 never (default 10).") var expireIntervals: String?
-    @Option(help: "collectd's types.db (default the system's, else built in).") var typesDb: String?
-    @Option(help: "Seconds a shutdown waits for the queue to drain (default 5).") var shutdownTimeout: String?
+    @Option(help: ArgumentHelp("Seconds per request (default 5).", valueName: "seconds")) var timeout: String?
+    @Option(
+        help: ArgumentHelp("Drop series not updated for this many intervals; 0 never (default 10).", valueName: "n")
+    )
+    var expireIntervals: String?
+    @Option(help: ArgumentHelp("collectd's types.db (default the system's, else built in).", valueName: "file"))
+    var typesDb: String?
+    @Option(help: ArgumentHelp("Seconds a shutdown waits for the queue to drain (default 5).", valueName: "seconds"))
+    var shutdownTimeout: String?
 
     @Flag(help: "Print the effective configuration (password masked) and exit.")
     var printConfig = false
