@@ -26,7 +26,7 @@ public final class EventListener: Service {
     /// What the test-control API queued.
     public let control: ControlState
     private let logger: Logger
-    private let addressSlot = AddressSlot()
+    private let addressSlot = OnceValue<ListeningAddress?>()
 
     public init(configuration: ListenerConfiguration, logger: Logger = Logger(label: "ves-listener"))
         throws(ListenerError)
@@ -98,40 +98,6 @@ public final class EventListener: Service {
                 code: "tls",
                 message: "cannot use certificate '\(certificatePath)' with key '\(keyPath)': \(error)"
             )
-        }
-    }
-}
-
-/// A value set once and awaited by any number of readers.
-final class AddressSlot: Sendable {
-    private enum State {
-        case pending([CheckedContinuation<ListeningAddress?, Never>])
-        case resolved(ListeningAddress?)
-    }
-
-    private let state = Mutex(State.pending([]))
-
-    func set(_ value: ListeningAddress?) {
-        let waiters: [CheckedContinuation<ListeningAddress?, Never>] = state.withLock { state in
-            guard case .pending(let waiters) = state else { return [] }
-            state = .resolved(value)
-            return waiters
-        }
-        for waiter in waiters { waiter.resume(returning: value) }
-    }
-
-    func value() async -> ListeningAddress? {
-        await withCheckedContinuation { continuation in
-            let resolved: ListeningAddress?? = state.withLock { state in
-                switch state {
-                case .resolved(let value): return .some(value)
-                case .pending(var waiters):
-                    waiters.append(continuation)
-                    state = .pending(waiters)
-                    return .none
-                }
-            }
-            if let resolved { continuation.resume(returning: resolved) }
         }
     }
 }

@@ -22,18 +22,20 @@ public struct DatagramSocket: Sendable {
     }
 
     /// Binds a receiving socket with a large receive buffer, so bursts are not lost while the reader catches up.
+    /// The port is not shared: a second receiver on it fails instead of silently taking part of the datagrams.
     public static func receiver(host: String, port: Int, receiveBuffer: Int = 16 << 20) async throws -> DatagramSocket {
-        try await bind(host: host, port: port, bufferOption: .so_rcvbuf, bufferSize: receiveBuffer)
+        try await bind(host: host, port: port, bufferOption: .so_rcvbuf, bufferSize: receiveBuffer, reuseAddress: false)
     }
 
     private static func bind(
         host: String,
         port: Int,
         bufferOption: NIOBSDSocket.Option,
-        bufferSize: Int
+        bufferSize: Int,
+        reuseAddress: Bool = true
     ) async throws -> DatagramSocket {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_reuseaddr), value: reuseAddress ? 1 : 0)
             .channelOption(.socketOption(bufferOption), value: SocketOptionValue(bufferSize))
             // vector reads split the buffer evenly between messages: each slot holds the largest UDP payload
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.vectorReads * 65_536))

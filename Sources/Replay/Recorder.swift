@@ -3,6 +3,7 @@ public import Logging
 public import NIOCore
 public import ServiceLifecycle
 import Synchronization
+import VESModel
 
 #if canImport(Glibc)
     import Glibc
@@ -49,7 +50,7 @@ public final class Recorder: Service {
     public let options: RecorderOptions
     private let logger: Logger
     private let state = Mutex(RecordSummary())
-    private let bound = BoundAddress()
+    private let bound = OnceValue<SocketAddress?>()
 
     public init(options: RecorderOptions, logger: Logger) {
         self.options = options
@@ -161,38 +162,4 @@ final class OutputFile: Sendable {
     }
 
     func close() { _ = Glibc.close(descriptor) }
-}
-
-/// The bound address, set once and awaited.
-final class BoundAddress: Sendable {
-    private enum State {
-        case pending([CheckedContinuation<SocketAddress?, Never>])
-        case done(SocketAddress?)
-    }
-
-    private let state = Mutex(State.pending([]))
-
-    func set(_ address: SocketAddress?) {
-        let waiters: [CheckedContinuation<SocketAddress?, Never>] = state.withLock { state in
-            guard case .pending(let waiters) = state else { return [] }
-            state = .done(address)
-            return waiters
-        }
-        for waiter in waiters { waiter.resume(returning: address) }
-    }
-
-    func value() async -> SocketAddress? {
-        await withCheckedContinuation { continuation in
-            let done: SocketAddress?? = state.withLock { state in
-                switch state {
-                case .done(let address): return .some(address)
-                case .pending(var waiters):
-                    waiters.append(continuation)
-                    state = .pending(waiters)
-                    return .none
-                }
-            }
-            if let done { continuation.resume(returning: done) }
-        }
-    }
 }

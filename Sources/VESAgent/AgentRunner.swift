@@ -28,10 +28,8 @@ public enum AgentRunner {
             )
         )
         let announcer = Task {
-            let address = await agent.listenAddress
-            output(
-                "listening on udp://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(address.port)"
-            )
+            guard let address = await agent.listenAddress else { return }
+            output("listening on \(address)")
         }
         defer { announcer.cancel() }
         try await group.run()

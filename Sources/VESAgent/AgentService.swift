@@ -4,6 +4,7 @@ import NIOCore
 import Replay
 public import ServiceLifecycle
 import Synchronization
+import VESModel
 
 #if canImport(Glibc)
     import Glibc
@@ -20,8 +21,7 @@ public final class AgentService: Service, Sendable {
     let configuration: AgentConfiguration
     public let stats: AgentStats
     let logger: Logger
-    private let boundAddress = Mutex<(host: String, port: Int)?>(nil)
-    private let addressWaiters = Mutex<[CheckedContinuation<(host: String, port: Int), Never>]>([])
+    private let boundAddress = OnceValue<ListenAddress?>()
     private let intervalChanged = Wakeup()
 
     /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file.
@@ -83,19 +83,10 @@ public final class AgentService: Service, Sendable {
         }
     }
 
-    /// The UDP address the agent listens on, once bound (the real port when Listen asked for port 0).
-    public var listenAddress: (host: String, port: Int) {
-        get async {
-            if let address = boundAddress.withLock({ $0 }) { return address }
-            return await withCheckedContinuation { continuation in
-                let ready = boundAddress.withLock { address -> (host: String, port: Int)? in
-                    if let address { return address }
-                    addressWaiters.withLock { $0.append(continuation) }
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        }
+    /// The UDP address the agent listens on, once bound (the real port when Listen asked for port 0); nil when it
+    /// could not bind.
+    public var listenAddress: ListenAddress? {
+        get async { await boundAddress.value() }
     }
 
     public func run() async throws {
@@ -103,19 +94,17 @@ public final class AgentService: Service, Sendable {
         do {
             socket = try await DatagramSocket.receiver(host: configuration.listenHost, port: configuration.listenPort)
         } catch {
+            boundAddress.set(nil)
             throw AgentError(
                 code: "listen",
                 message: "cannot listen on udp://\(configuration.listenHost):\(configuration.listenPort): \(error)"
             )
         }
-        let address = (host: configuration.listenHost, port: socket.localAddress.port ?? configuration.listenPort)
-        boundAddress.withLock { $0 = address }
-        for waiter in addressWaiters.withLock({ list in
-            defer { list = [] }
-            return list
-        }) {
-            waiter.resume(returning: address)
-        }
+        let address = ListenAddress(
+            host: configuration.listenHost,
+            port: socket.localAddress.port ?? configuration.listenPort
+        )
+        boundAddress.set(address)
         logger.info(
             "listening for collectd on udp://\(address.host):\(address.port), sending to \(configuration.eventListenerURL)",
             metadata: ["clock": "\(configuration.clock.rawValue)", "guestRunning": "\(configuration.guestRunning)"]
@@ -187,4 +176,13 @@ public final class AgentService: Service, Sendable {
         clock_gettime(CLOCK_REALTIME, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
+}
+
+/// Where the agent receives collectd's network protocol.
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    /// `udp://HOST:PORT`, with an IPv6 host in brackets.
+    public var description: String { "udp://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 }

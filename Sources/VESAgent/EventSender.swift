@@ -109,7 +109,8 @@ public final class EventSender: Service, Sendable {
         var backoff = initialBackoff
         var deadline: ContinuousClock.Instant? = nil
         var sentSinceTrim = 0
-        while true {
+        // cancellation (another service of the group failed) ends the loop; what is queued is spooled
+        while !Task.isCancelled {
             let (batch, shuttingDown) = state.withLock { state in
                 (Array(state.queue.prefix(configuration.batchSize)), state.shuttingDown)
             }

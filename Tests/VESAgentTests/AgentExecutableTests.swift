@@ -48,6 +48,20 @@ struct AgentExecutableTests {
         #expect(missing.errors.contains("/nonexistent.conf"))
     }
 
+    @Test func aPortInUseIsAClearErrorNotASharedPort() async throws {
+        let first = try RunningProgram("ves-agent", ["--listen", "127.0.0.1:0", "--log-level", "warning"])
+        let line = try #require(try await first.readLine())
+        let address = try #require(line.split(separator: " ").last.map(String.init))
+        let second = try await RunningProgram(
+            "ves-agent",
+            ["--listen", String(address.dropFirst("udp://".count))]
+        ).finish()
+        #expect(second.status == 2)
+        #expect(second.errors.contains("cannot listen on \(address)"))
+        first.signal(SIGTERM)
+        #expect(try await first.finish().status == 0)
+    }
+
     @Test func runsReportsStatsOnSIGUSR1AndStopsOnSIGTERM() async throws {
         let listener = try await ListenerProcess.start(port: 0)
         let listenerPort = try #require(await listener.listener.address).port

@@ -125,7 +125,7 @@ struct Pipeline: Sendable {
                 listener: listener,
                 agent: agent,
                 listenerPort: address.port,
-                agentPort: await agent.listenAddress.port,
+                agentPort: try #require(await agent.listenAddress).port,
                 agentGroup: agentGroup,
                 agentTask: agentTask
             )

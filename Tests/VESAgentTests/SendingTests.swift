@@ -77,7 +77,7 @@ struct SendingTests {
         )
         let agentTask = Task { try await group.run() }
         defer { agentTask.cancel() }
-        let agentPort = await agent.listenAddress.port
+        let agentPort = try #require(await agent.listenAddress).port
         try await sendTrace(Self.virtTrace, to: agentPort, agent: agent)
         _ = await agent.stats.wait { $0.retries >= 2 }
         #expect(agent.stats.snapshot.eventsSent == 0)
