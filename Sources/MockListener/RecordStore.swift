@@ -195,19 +195,8 @@ public final class RecordStore: Sendable {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String?) throws(ListenerError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw ListenerError(
-                    code: "record",
-                    message: "cannot write record file '\(path ?? "")': \(String(cString: strerror(errno)))"
-                )
-            }
-            offset += written
+        if let reason = FileBytes.writeAll(bytes, to: descriptor) {
+            throw ListenerError(code: "record", message: "cannot write record file '\(path ?? "")': \(reason)")
         }
     }
 

@@ -26,6 +26,8 @@ public final class EventSender: Service, Sendable {
     private struct State {
         var queue = Deque<BuiltEvent>()
         var shuttingDown = false
+        /// The queue's copy on disk, with SpoolDirectory.
+        var journal: SpoolJournal? = nil
     }
 
     let configuration: AgentConfiguration
@@ -70,11 +72,23 @@ public final class EventSender: Service, Sendable {
     public func enqueue(_ events: [BuiltEvent]) {
         guard !events.isEmpty else { return }
         let capacity = configuration.queueSize
-        let (dropped, depth) = state.withLock { state -> (Int, Int) in
+        let (dropped, depth, spoolError) = state.withLock { state -> (Int, Int, AgentError?) in
+            var spoolError: AgentError? = nil
+            do throws(AgentError) {
+                try state.journal?.append(events)
+            } catch {
+                spoolError = error
+            }
             state.queue.append(contentsOf: events)
             let excess = max(0, state.queue.count - capacity)
-            if excess > 0 { state.queue.removeFirst(excess) }
-            return (excess, state.queue.count)
+            if excess > 0 {
+                state.queue.removeFirst(excess)
+                state.journal?.advance(excess)
+            }
+            return (excess, state.queue.count, spoolError)
+        }
+        if let spoolError {
+            logger.error("events queued but not spooled: \(spoolError.message)")
         }
         stats.update {
             $0.eventsBuilt += events.count
@@ -155,7 +169,9 @@ public final class EventSender: Service, Sendable {
 
     private func remove(_ count: Int) {
         let depth = state.withLock { state -> Int in
-            state.queue.removeFirst(min(count, state.queue.count))
+            let removed = min(count, state.queue.count)
+            state.queue.removeFirst(removed)
+            state.journal?.advance(removed)
             // a drained queue gives back the room a burst needed
             if state.queue.isEmpty { state.queue = Deque() }
             return state.queue.count
@@ -254,83 +270,59 @@ public final class EventSender: Service, Sendable {
 
     // MARK: Spool
 
-    private var spoolPath: String? {
-        configuration.spoolDirectory.map { $0 + "/ves-agent.spool.jsonl" }
-    }
-
-    /// Reads events spooled by an earlier run to the front of the queue and removes the file.
-    func loadSpool() throws {
-        guard let path = spoolPath, access(path, F_OK) == 0 else { return }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.read(path)
-        } catch {
-            throw AgentError(code: "spool", message: "cannot read the spool \(path): \(error.message)")
-        }
-        var events: [BuiltEvent] = []
-        for line in bytes.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            guard let event = try? JSONParser().parse(Array(line)),
-                let header = event["commonEventHeader"]
-            else {
-                logger.warning("skipping a spooled line that is not an event", metadata: ["spool": "\(path)"])
-                continue
-            }
-            events.append(
-                BuiltEvent(
-                    domain: header["domain"]?.stringValue ?? "",
-                    eventId: header["eventId"]?.stringValue ?? "",
-                    reportingEntityName: header["reportingEntityName"]?.stringValue ?? "",
-                    eventJSON: String(decoding: line, as: UTF8.self)
-                )
-            )
-        }
-        let depth = state.withLock { state -> Int in
+    /// Puts what an earlier run left in the spool (after a stop, a crash or a kill) at the front of the queue, and
+    /// opens the journal that keeps the queue on disk from now on.
+    func loadSpool() throws(AgentError) {
+        guard let directory = configuration.spoolDirectory else { return }
+        let events = try SpoolJournal.recover(directory: directory)
+        let queued = state.withLock { state in
             state.queue.insert(contentsOf: events, at: 0)
-            return state.queue.count
+            return Array(state.queue)
         }
-        unlink(path)
+        let journal = try SpoolJournal(directory: directory, queued: queued)
+        state.withLock { $0.journal = journal }
         stats.update {
             $0.eventsUnspooled += events.count
-            $0.queueDepth = depth
+            $0.queueDepth = queued.count
         }
-        logger.info("read \(events.count) spooled events", metadata: ["spool": "\(path)"])
+        if !events.isEmpty {
+            logger.info("read \(events.count) spooled events", metadata: ["spool": "\(journal.path)"])
+        }
     }
 
-    /// Writes what is still queued to the spool (or logs how many are lost when there is no spool).
+    /// At the end: what is still queued stays in the spool, compacted (or is counted as lost without one).
     private func spoolRemaining() {
-        let remaining = state.withLock { Array($0.queue) }
+        let (remaining, result) = state.withLock { state -> ([BuiltEvent], Result<String, AgentError>?) in
+            let remaining = Array(state.queue)
+            guard var journal = state.journal else { return (remaining, nil) }
+            defer {
+                journal.closeFiles()
+                state.journal = nil
+            }
+            do throws(AgentError) {
+                try journal.rewrite(remaining)
+                return (remaining, .success(journal.path))
+            } catch {
+                return (remaining, .failure(error))
+            }
+        }
         guard !remaining.isEmpty else { return }
-        guard let path = spoolPath else {
+        switch result {
+        case .none:
             stats.update { $0.eventsDropped += remaining.count }
             logger.error(
                 "\(remaining.count) events were not delivered before shutdown and are lost (set SpoolDirectory to keep them)"
             )
-            return
-        }
-        let text = remaining.map(\.eventJSON).joined(separator: "\n") + "\n"
-        let temporary = path + ".tmp"
-        guard let file = fopen(temporary, "wb") else {
+        case .some(.failure(let error)):
             stats.update { $0.eventsDropped += remaining.count }
-            logger.error(
-                "cannot write the spool \(temporary): \(String(cString: strerror(errno))); \(remaining.count) events lost"
-            )
-            return
+            logger.error("\(error.message); \(remaining.count) events lost")
+        case .some(.success(let path)):
+            state.withLock { $0.queue.removeAll() }
+            stats.update {
+                $0.eventsSpooled += remaining.count
+                $0.queueDepth = 0
+            }
+            logger.notice("spooled \(remaining.count) undelivered events", metadata: ["spool": "\(path)"])
         }
-        let bytes = Array(text.utf8)
-        let written = fwrite(bytes, 1, bytes.count, file)
-        fflush(file)
-        fsync(fileno(file))
-        fclose(file)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            stats.update { $0.eventsDropped += remaining.count }
-            logger.error("cannot write the spool \(path); \(remaining.count) events lost")
-            return
-        }
-        state.withLock { $0.queue.removeAll() }
-        stats.update {
-            $0.eventsSpooled += remaining.count
-            $0.queueDepth = 0
-        }
-        logger.notice("spooled \(remaining.count) undelivered events", metadata: ["spool": "\(path)"])
     }
 }

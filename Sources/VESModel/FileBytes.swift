@@ -36,4 +36,21 @@ public enum FileBytes {
             }
         }
     }
+
+    /// Writes every byte to a file descriptor, going on after short writes and interruptions; returns the C
+    /// library's reason when it cannot, nil when all was written.
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
+    }
 }

@@ -62,6 +62,51 @@ struct AgentExecutableTests {
         #expect(try await first.finish().status == 0)
     }
 
+    @Test func aKilledAgentsQueueIsSentByTheNextStart() async throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        func agent(port: Int) throws -> RunningProgram {
+            try RunningProgram(
+                "ves-agent",
+                [
+                    "--port", String(port), "--listen", "127.0.0.1:0", "--clock", "trace", "--hostname", "compute-0",
+                    "--spool-directory", spool, "--log-level", "critical",
+                ]
+            )
+        }
+        // A listener that refuses everything: the events stay queued, and spooled as they are queued.
+        let refusing = try await ListenerProcess.start(port: 0)
+        refusing.listener.control.enqueue(fault: InjectedFault(status: 503, count: 1_000_000))
+        let first = try agent(port: try #require(await refusing.listener.address).port)
+        let line = try #require(try await first.readLine())
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        var options = ReplayOptions(target: .udp(host: "127.0.0.1", port: port))
+        options.speed = nil
+        let trace = try LoadedTrace.load(path: SendingTests.virtTrace, typesDB: options.typesDB)
+        try await ReplaySession(traces: [trace], options: options, showProgress: false, logger: Pipeline.quietLogger)
+            .run()
+        // 18 events are built before the last tick, which a killed agent never makes
+        var built = ""
+        for _ in 0..<100 where !built.contains("18 events built") {
+            first.signal(SIGUSR1)
+            built = try await first.readLine() ?? ""
+        }
+        #expect(built.contains("18 events built, 0 sent"))
+        first.signal(SIGKILL)
+        _ = try await first.finish()
+        await refusing.stop()
+
+        let listener = try await ListenerProcess.start(port: 0)
+        let second = try agent(port: try #require(await listener.listener.address).port)
+        _ = try await second.readLine()
+        await listener.waitForEvents(18)
+        #expect(SendingTests.eventIds(try listener.events) == Array(1...18), "nothing the killed agent queued is lost")
+        second.signal(SIGTERM)
+        #expect(try await second.finish().status == 0)
+        await listener.stop()
+    }
+
     @Test func runsReportsStatsOnSIGUSR1AndStopsOnSIGTERM() async throws {
         let listener = try await ListenerProcess.start(port: 0)
         let listenerPort = try #require(await listener.listener.address).port

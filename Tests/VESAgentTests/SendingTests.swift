@@ -151,7 +151,8 @@ struct SendingTests {
             #expect(Self.eventIds(events) == Array(1...Self.virtEventCount))
             #expect(pipeline.agent.stats.snapshot.eventsUnspooled == Self.virtEventCount)
         }
-        #expect(!FileManager.default.fileExists(atPath: spool + "/ves-agent.spool.jsonl"))
+        let left = try String(contentsOfFile: spool + "/ves-agent.spool.jsonl", encoding: .utf8)
+        #expect(left.isEmpty, "a delivered queue leaves an empty spool")
     }
 
     @Test func fullQueueDropsTheOldestAndCountsThem() async throws {
