@@ -15,19 +15,16 @@ out="${VES_DEMO_DIR:-out/demo}"
 speed="${VES_DEMO_SPEED:-10}"
 traces=(Fixtures/traces/virt-3vms.jsonl Fixtures/traces/threshold.jsonl)
 mkdir -p "$out"
-rm -f "$out"/*.out "$out"/*.err "$out/record.jsonl" "$out/junit.xml"
 record="$out/record.jsonl"
-junit="$out/junit.xml"
+rm -f "$out"/*.out "$out"/*.err "$record" "$out/junit.xml"
 
 ves_build "$out"
 bin="$VES_BIN"
 ves_trap_cleanup demo
 
-"$bin/ves-listener" --port 0 --record "$record" --junit "$junit" --log-level warning \
-    >"$out/listener.out" 2>"$out/listener.err" &
-listener=$!
-ves_track "$listener"
-base="$(ves_first_line "$out/listener.out" "$listener" | sed 's/^listening on //')"
+ves_start_listener "$out"
+listener="$VES_LISTENER_PID"
+base="$VES_LISTENER_URL"
 port="${base##*:}"
 echo "ves-listener: $base"
 

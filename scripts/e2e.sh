@@ -20,11 +20,9 @@ ves_build "$work"
 bin="$VES_BIN"
 ves_trap_cleanup e2e
 
-"$bin/ves-listener" --port 0 --record "$work/record.jsonl" --junit "$work/junit.xml" --log-level warning \
-    >"$work/listener.out" 2>"$work/listener.err" &
-listener=$!
-ves_track "$listener"
-listener_port="$(ves_first_port "$work/listener.out" "$listener")"
+ves_start_listener "$work"
+listener="$VES_LISTENER_PID"
+listener_port="${VES_LISTENER_URL##*:}"
 control="http://127.0.0.1:$listener_port/testControl/v1"
 
 passed=0

@@ -78,6 +78,16 @@ ves_first_port() { # $1 stdout file, $2 pid
     echo "${line##*:}"
 }
 
+# Starts ves-listener on a free port, recording to DIR/record.jsonl and DIR/junit.xml; sets VES_LISTENER_PID and
+# VES_LISTENER_URL (http://127.0.0.1:PORT). Needs ves_build first.
+ves_start_listener() { # $1: directory
+    "$VES_BIN/ves-listener" --port 0 --record "$1/record.jsonl" --junit "$1/junit.xml" --log-level warning \
+        >"$1/listener.out" 2>"$1/listener.err" &
+    VES_LISTENER_PID=$!
+    ves_track "$VES_LISTENER_PID"
+    VES_LISTENER_URL="$(ves_first_line "$1/listener.out" "$VES_LISTENER_PID" | sed 's/^listening on //')"
+}
+
 # collectd.conf blocks for cpu percentages per CPU and state, and the aggregation plugin's cpu-aggregation averages:
 # what the reference plugin's GuestRunning mode reads.
 ves_collectd_cpu_aggregation() {

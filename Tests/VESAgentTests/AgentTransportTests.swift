@@ -7,7 +7,11 @@ import VESModel
 
 @Suite("Agent transport and clocks", .serialized)
 struct AgentTransportTests {
-    @Test func httpsVerifiedAgainstCACertificate() async throws {
+    /// A pipeline whose listener serves HTTPS with a new self-signed certificate for 127.0.0.1.
+    static func withHTTPSPipeline(
+        agent configure: @escaping (inout AgentConfiguration, _ certificatePath: String) -> Void,
+        _ body: (Pipeline) async throws -> Void
+    ) async throws {
         let made = try await TestCertificate.make()
         let tls = try #require(made, "openssl could not make a test certificate")
         defer { tls.remove() }
@@ -18,9 +22,14 @@ struct AgentTransportTests {
             },
             agent: {
                 $0.useHttps = true
-                $0.caCertificate = tls.certificatePath
-            }
-        ) { pipeline in
+                configure(&$0, tls.certificatePath)
+            },
+            body
+        )
+    }
+
+    @Test func httpsVerifiedAgainstCACertificate() async throws {
+        try await Self.withHTTPSPipeline(agent: { $0.caCertificate = $1 }) { pipeline in
             #expect(pipeline.agent.core.configuration.eventListenerURL.hasPrefix("https://"))
             try await pipeline.replay([SendingTests.virtTrace])
             await pipeline.stopAgent()
@@ -30,19 +39,8 @@ struct AgentTransportTests {
     }
 
     @Test func httpsRefusesAnUntrustedCertificate() async throws {
-        let made = try await TestCertificate.make()
-        let tls = try #require(made, "openssl could not make a test certificate")
-        defer { tls.remove() }
-        try await Pipeline.run(
-            listener: {
-                $0.tlsCertificatePath = tls.certificatePath
-                $0.tlsKeyPath = tls.keyPath
-            },
-            agent: {
-                $0.useHttps = true
-                $0.shutdownTimeout = 0.2
-            }
-        ) { pipeline in
+        try await Self.withHTTPSPipeline(agent: { configuration, _ in configuration.shutdownTimeout = 0.2 }) {
+            pipeline in
             try await pipeline.replay([SendingTests.virtTrace])
             _ = await pipeline.agent.stats.wait { $0.retries >= 2 }
             await pipeline.stopAgent()
