@@ -78,9 +78,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     }
 
     static func trimSlashes(_ text: String) -> String {
-        var parts = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        parts.removeAll { $0.isEmpty }
-        return parts.joined(separator: "/")
+        text.split(separator: "/").joined(separator: "/")
     }
 
     /// The machine's host name (what collectd uses when Hostname is not set).

@@ -142,16 +142,12 @@ public final class AgentCore: Sendable {
         let output = state.withLock { state in
             state.builder.tick(cache: &state.cache, now: now, interval: state.interval)
         }
-        stats.update {
-            $0.ticks += 1
-            $0.staleVMs += output.staleVMCount
-        }
         if output.staleVMCount > 0 {
             logger.debug(
                 "virt values are not up to date for \(output.staleVMCount) VMs, e.g. \(output.staleVMExamples.joined(separator: ", "))"
             )
         }
-        finish(events: output.events, notes: output.notes)
+        publishTick(output)
         // a tick's garbage (views of every series) would otherwise stay resident until the next burst
         MemoryRelease.releaseFreeMemory()
     }
@@ -165,6 +161,10 @@ public final class AgentCore: Sendable {
             return state.builder.tick(cache: &state.cache, now: due, interval: state.interval)
         }
         guard let output else { return }
+        publishTick(output)
+    }
+
+    private func publishTick(_ output: EventBuilder.Output) {
         stats.update {
             $0.ticks += 1
             $0.staleVMs += output.staleVMCount

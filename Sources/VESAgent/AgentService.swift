@@ -140,7 +140,7 @@ public final class AgentService: Service, Sendable {
 
     /// Ticks every interval of real time, first one interval after start (the plugin's Timer).
     private func wallClock() async {
-        var next = ContinuousClock.now + seconds(core.interval)
+        var next = ContinuousClock.now + .seconds(core.interval)
         while !Task.isCancelled {
             let interval = core.interval
             let wait = next - .now
@@ -148,27 +148,23 @@ public final class AgentService: Service, Sendable {
                 await intervalChanged.wait(timeout: wait)
                 if Task.isCancelled { return }
                 if core.interval != interval {
-                    next = .now + seconds(core.interval)
+                    next = .now + .seconds(core.interval)
                     continue
                 }
                 if ContinuousClock.now < next { continue }
             }
             core.tick(now: Self.wallSeconds())
-            next = next + seconds(core.interval)
-            if next < .now { next = .now + seconds(core.interval) }
+            next = next + .seconds(core.interval)
+            if next < .now { next = .now + .seconds(core.interval) }
         }
     }
 
     private func reportStats() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: seconds(max(configuration.sendEventInterval, 1)))
+            try? await Task.sleep(for: .seconds(max(configuration.sendEventInterval, 1)))
             if Task.isCancelled { return }
             logger.info("\(stats.snapshot.summary)")
         }
-    }
-
-    private func seconds(_ value: Double) -> Duration {
-        .milliseconds(Int64((value * 1000).rounded()))
     }
 
     static func wallSeconds() -> Double {

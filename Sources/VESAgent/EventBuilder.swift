@@ -359,13 +359,6 @@ enum EventDomain {
         }
     }
 
-    var requiredFields: Set<String> {
-        switch self {
-        case .measurement: Self.requiredMeasurementFields
-        case .fault: Self.requiredFaultFields
-        }
-    }
-
     static let requiredMeasurementFields = VES11FieldSet.requiredFields(of: "measurementsForVfScalingFields")
     static let requiredFaultFields = VES11FieldSet.requiredFields(of: "faultFields")
 }

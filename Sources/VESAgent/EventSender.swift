@@ -55,8 +55,8 @@ public final class EventSender: Service, Sendable {
         self.configuration = configuration
         self.stats = stats
         self.logger = logger
-        self.initialBackoff = .milliseconds(Int64(configuration.initialRetryDelay * 1000))
-        self.maximumBackoff = .milliseconds(Int64(configuration.maximumRetryDelay * 1000))
+        self.initialBackoff = .seconds(configuration.initialRetryDelay)
+        self.maximumBackoff = .seconds(configuration.maximumRetryDelay)
         self.onCommand = onCommand
         client = CurlClient(
             configuration: CurlClientConfiguration(
@@ -129,7 +129,7 @@ public final class EventSender: Service, Sendable {
                 (Array(state.queue.prefix(configuration.batchSize)), state.shuttingDown)
             }
             if shuttingDown && deadline == nil {
-                deadline = .now + .milliseconds(Int64(configuration.shutdownTimeout * 1000))
+                deadline = .now + .seconds(configuration.shutdownTimeout)
             }
             if batch.isEmpty {
                 if shuttingDown { return }
@@ -249,7 +249,7 @@ public final class EventSender: Service, Sendable {
 
     /// Rejections are logged at most once per SendEventInterval per status, with how many were suppressed.
     private func logRejection(status: Int, reason: String, count: Int) {
-        let interval = Duration.milliseconds(Int64(max(configuration.sendEventInterval, 1) * 1000))
+        let interval = Duration.seconds(max(configuration.sendEventInterval, 1))
         let now = ContinuousClock.now
         let suppressed = rejectionLog.withLock { log -> Int? in
             if let entry = log[status], now - entry.last < interval {

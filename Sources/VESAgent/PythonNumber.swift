@@ -46,17 +46,6 @@ enum PythonNumber: Sendable, Equatable {
         }
     }
 
-    /// The value as `json.dumps` writes it.
-    var json: JSONValue {
-        switch self {
-        case .integer(let number):
-            if let small = Int64(exactly: number) { return .integer(small) }
-            return .largeInteger(String(number))
-        case .float(let number):
-            return .number(number)
-        }
-    }
-
     /// The value as `json.dumps` writes it, into a streaming writer.
     func write(to json: inout PythonJSONWriter) {
         switch self {

@@ -299,7 +299,7 @@ extension ValueCache.PluginSeries {
             overflow.append(values)
             overflow.append(values)
             words = (UInt64(pair), 0)
-            layout = PackedValues.Layout(overflowCount: values.count, slot: 0)
+            layout = PackedValues.Layout(overflowSlot: 0)
         } else {
             layout = PackedValues.pack(values, into: &words)
         }
@@ -348,7 +348,7 @@ extension ValueCache.PluginSeries {
             }
             overflow[2 * pair + slot] = values
             stored.values = (UInt64(pair), 0)
-            stored.layout = PackedValues.Layout(overflowCount: values.count, slot: slot)
+            stored.layout = PackedValues.Layout(overflowSlot: slot)
         } else {
             stored.layout = PackedValues.pack(values, into: &stored.values)
         }
@@ -503,7 +503,8 @@ struct PackedValues: Sendable {
 
         init(bits: UInt8) { self.bits = bits }
 
-        init(overflowCount: Int, slot: Int) {
+        /// A list kept out of line, in slot 0 or 1 of its overflow pair.
+        init(overflowSlot slot: Int) {
             bits = 0x80 | UInt8(slot)
         }
 
