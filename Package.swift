@@ -1,11 +1,32 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 /// One set of settings for every target: Swift 6 language mode with strict concurrency.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+extension Target.Dependency {
+    static let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdCore = Target.Dependency.product(name: "HummingbirdCore", package: "hummingbird")
+    static let hummingbirdTLS = Target.Dependency.product(name: "HummingbirdTLS", package: "hummingbird")
+    static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+    static let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+    static let nioSSL = Target.Dependency.product(name: "NIOSSL", package: "swift-nio-ssl")
+    static let serviceLifecycle = Target.Dependency.product(
+        name: "ServiceLifecycle",
+        package: "swift-service-lifecycle"
+    )
+    static let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
+    static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+    static let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
+    static let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
+    static let dequeModule = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+}
 
 let package = Package(
     name: "ves-harness",
@@ -14,6 +35,9 @@ let package = Package(
         .executable(name: "ves-listener", targets: ["ves-listener"]),
         .executable(name: "ves-replay", targets: ["ves-replay"]),
         .executable(name: "ves-agent", targets: ["ves-agent"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "VESModel", targets: ["VESModel"]),
         .library(name: "MockListener", targets: ["MockListener"]),
         .library(name: "CurlClient", targets: ["CurlClient"]),
@@ -33,17 +57,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
-        .target(
-            name: "VESModel",
-            swiftSettings: swiftSettings
-        ),
+        // Libraries, lowest first: each depends only on those above it.
+        .target(name: "Platform", swiftSettings: swiftSettings),
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        .target(name: "JSONSchema", dependencies: ["JSON", "Platform"], swiftSettings: swiftSettings),
+        .target(name: "VESModel", dependencies: ["JSON", "JSONSchema"], swiftSettings: swiftSettings),
         .target(
             name: "Collectd",
-            dependencies: [
-                "VESModel",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ],
+            dependencies: ["JSON", "Platform", .crypto, .cryptoExtras, .nioCore, .nioPosix],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -51,115 +72,88 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(
-            name: "CurlClient",
-            dependencies: ["CCurl"],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "CurlClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
         .target(
             name: "MockListener",
             dependencies: [
-                "VESModel",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Replay",
-            dependencies: [
-                "Collectd",
-                "VESModel",
-                "CurlClient",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "ves-replay",
-            dependencies: [
-                "Replay",
-                "Collectd",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "VESModel", "JSON", "JSONSchema", "Platform",
+                .hummingbird, .hummingbirdCore, .hummingbirdTLS, .logging, .nioCore, .nioSSL, .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "VESAgent",
             dependencies: [
-                "Collectd",
-                "VESModel",
-                "CurlClient",
-                "Replay",
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "ves-agent",
-            dependencies: [
-                "VESAgent",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "ves-listener",
-            dependencies: [
-                "MockListener",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                "Collectd", "VESModel", "JSON", "Platform", "CurlClient",
+                .configuration, .dequeModule, .logging, .nioCore, .serviceLifecycle, .unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "TestSupport",
-            path: "Tests/TestSupport",
+            name: "Replay",
+            dependencies: [
+                "Collectd", "JSON", "Platform", "CurlClient", .logging, .nioCore, .nioPosix, .serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The programs: a command type each, calling one library entry point.
+        .executableTarget(
+            name: "ves-listener",
+            dependencies: ["MockListener", .argumentParser, .logging],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ves-agent",
+            dependencies: ["VESAgent", .argumentParser, .logging],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ves-replay",
+            dependencies: ["Replay", "Collectd", .argumentParser, .logging],
+            swiftSettings: swiftSettings
+        ),
+        // Tests: one target per library, and EndToEndTests for the ones that run programs together.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JSONSchemaTests",
+            dependencies: ["JSONSchema", "JSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VESModelTests",
-            dependencies: ["VESModel", "TestSupport"],
+            dependencies: ["VESModel", "JSON", "JSONSchema", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CollectdTests",
-            dependencies: ["Collectd", "TestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "ReplayTests",
-            dependencies: ["Replay", "Collectd", "TestSupport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "VESAgentTests",
-            dependencies: [
-                "VESAgent", "MockListener", "Replay", "Collectd", "CurlClient", "VESModel", "TestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["Collectd", "JSON", "TestSupport", .nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MockListenerTests",
-            dependencies: ["MockListener", "CurlClient", "VESModel", "TestSupport"],
+            dependencies: [
+                "MockListener", "VESModel", "JSON", "JSONSchema", "CurlClient", "TestSupport", .logging,
+                .serviceLifecycle,
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VESAgentTests",
+            dependencies: ["VESAgent", "Collectd", "VESModel", "JSON", "TestSupport", .logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "Collectd", "JSON", "CurlClient", "TestSupport", .logging, .nioCore, .serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "VESAgent", "MockListener", "Replay", "Collectd", "CurlClient", "VESModel", "JSON", "JSONSchema",
+                "Platform", "TestSupport", .logging, .nioCore, .serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
     ]

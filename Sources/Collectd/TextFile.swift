@@ -4,10 +4,10 @@ internal import Foundation
 enum TextFile {
     static func readBytes(path: String, what: String) throws(CollectdError) -> [UInt8] {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CollectdError(code: "file.missing", message: "\(what) \(path) does not exist")
+            throw CollectdError(code: .fileMissing, message: "\(what) \(path) does not exist")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CollectdError(code: "file.read", message: "cannot read \(what) \(path) (check its permissions)")
+            throw CollectdError(code: .fileRead, message: "cannot read \(what) \(path) (check its permissions)")
         }
         return [UInt8](data)
     }
@@ -23,7 +23,7 @@ enum TextFile {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {
             throw CollectdError(
-                code: "file.write",
+                code: .fileWrite,
                 message: "cannot write \(what) \(path): \(error.localizedDescription)"
             )
         }

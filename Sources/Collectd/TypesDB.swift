@@ -39,7 +39,7 @@ public struct TypesDB: Sendable {
             guard let name = fields.first, !name.hasPrefix("#") else { continue }
             guard fields.count >= 2 else {
                 throw CollectdError(
-                    code: "types-db.syntax",
+                    code: .typesDbSyntax,
                     message: "line \(number): type '\(name)' has no data sources (expected 'name ds:TYPE:min:max, ...')"
                 )
             }
@@ -60,13 +60,13 @@ public struct TypesDB: Sendable {
         let parts = field.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 4, !parts[0].isEmpty else {
             throw CollectdError(
-                code: "types-db.syntax",
+                code: .typesDbSyntax,
                 message: "line \(line): data source '\(field)' of type '\(typeName)' is not 'name:TYPE:min:max'"
             )
         }
         guard let type = DataSourceType(name: String(parts[1])) else {
             throw CollectdError(
-                code: "types-db.syntax",
+                code: .typesDbSyntax,
                 message:
                     "line \(line): data source '\(field)' of type '\(typeName)' has type '\(parts[1])'; "
                     + "expected GAUGE, COUNTER, DERIVE or ABSOLUTE"
@@ -76,7 +76,7 @@ public struct TypesDB: Sendable {
             if text == "U" { return nil }
             guard let value = Double(text) else {
                 throw CollectdError(
-                    code: "types-db.syntax",
+                    code: .typesDbSyntax,
                     message: "line \(line): data source '\(field)' of type '\(typeName)' has bound '\(text)'; "
                         + "expected a number or U"
                 )

@@ -4,18 +4,10 @@ import HummingbirdTLS
 public import Logging
 import NIOCore
 import NIOSSL
+public import Platform
 public import ServiceLifecycle
 import Synchronization
 import VESModel
-
-/// Where the listener ended up listening (the real port when 0 was asked for).
-public struct ListeningAddress: Sendable, Equatable, CustomStringConvertible {
-    public var scheme: String
-    public var host: String
-    public var port: Int
-
-    public var description: String { "\(scheme)://\(host):\(port)" }
-}
 
 /// The mock VES event listener as a `Service`: run it in a `ServiceGroup`, await `address`, and call `finish`
 /// after the group returns for the record, the JUnit report and the summary.
@@ -26,7 +18,7 @@ public final class EventListener: Service {
     /// What the test-control API queued.
     public let control: ControlState
     private let logger: Logger
-    private let addressSlot = OnceValue<ListeningAddress?>()
+    private let addressSlot = OnceValue<ServiceAddress?>()
 
     public init(configuration: ListenerConfiguration, logger: Logger = Logger(label: "ves-listener"))
         throws(ListenerError)
@@ -38,7 +30,7 @@ public final class EventListener: Service {
     }
 
     /// Resolves once the socket is bound; nil if the server stopped before that (bind failure).
-    public var address: ListeningAddress? {
+    public var address: ServiceAddress? {
         get async { await addressSlot.value() }
     }
 
@@ -53,7 +45,7 @@ public final class EventListener: Service {
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
-                slot.set(ListeningAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0))
+                slot.set(ServiceAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0))
             },
             logger: logger
         )
@@ -68,7 +60,7 @@ public final class EventListener: Service {
             }
         } catch let error as IOError {
             throw ListenerError(
-                code: "bind",
+                code: .bind,
                 message: "cannot listen on \(configuration.host):\(configuration.port): \(error.description)"
             )
         }
@@ -95,7 +87,7 @@ public final class EventListener: Service {
             return try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw ListenerError(
-                code: "tls",
+                code: .tls,
                 message: "cannot use certificate '\(certificatePath)' with key '\(keyPath)': \(error)"
             )
         }

@@ -1,13 +1,28 @@
 /// A listener problem a person can act on: bad flags, an unreadable schema, a port in use.
 public struct ListenerError: Error, Sendable, CustomStringConvertible {
-    /// Short machine-readable kind (`schema`, `tls`, `record`, `bind`...).
-    public var code: String
+    /// What kind of problem, for programs that branch on it (exit codes, retries); stable across releases.
+    public enum Code: String, Sendable, Hashable {
+        /// The address cannot be bound.
+        case bind
+        /// A connection dropped by an injected fault.
+        case fault
+        /// The record file cannot be opened or written.
+        case record
+        /// The JUnit report cannot be written.
+        case report
+        /// A schema that cannot be read or used.
+        case schema
+        /// A certificate or key that cannot be used.
+        case tls
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(code: String, message: String) {
+    public init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 }

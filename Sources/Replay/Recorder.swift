@@ -3,7 +3,7 @@ public import Logging
 public import NIOCore
 public import ServiceLifecycle
 import Synchronization
-import VESModel
+import Platform
 
 #if canImport(Glibc)
     import Glibc
@@ -71,7 +71,7 @@ public final class Recorder: Service {
         } catch {
             bound.set(nil)
             throw ReplayError(
-                code: "listen",
+                code: .listen,
                 message: "cannot listen on udp://\(options.host):\(options.port): \(error)"
             )
         }
@@ -142,7 +142,7 @@ final class OutputFile: Sendable {
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         self.path = path
         guard descriptor >= 0 else {
-            throw ReplayError(code: "output", message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
+            throw ReplayError(code: .output, message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
     }
 
@@ -153,7 +153,7 @@ final class OutputFile: Sendable {
             if written < 0 {
                 if errno == EINTR { continue }
                 throw ReplayError(
-                    code: "output",
+                    code: .output,
                     message: "cannot write '\(path)': \(String(cString: strerror(errno)))"
                 )
             }

@@ -44,7 +44,7 @@ public struct LoadedTrace: Sendable {
             let (format, entries) = try TraceFile.read(path: path, typesDB: typesDB)
             return LoadedTrace(path: path, format: format, entries: entries)
         } catch {
-            throw ReplayError(code: error.code, message: error.message)
+            throw ReplayError(code: .trace, message: error.message)
         }
     }
 }

@@ -15,7 +15,7 @@ public enum ReplayTarget: Sendable, Equatable, CustomStringConvertible {
             return
         }
         guard text.hasPrefix("udp://") else {
-            throw ReplayError(code: "target", message: "'\(text)' is not udp://HOST:PORT or http://HOST:PORT/PATH")
+            throw ReplayError(code: .target, message: "'\(text)' is not udp://HOST:PORT or http://HOST:PORT/PATH")
         }
         let (host, port) = try Self.hostAndPort(
             String(text.dropFirst("udp://".count)),
@@ -31,7 +31,7 @@ public enum ReplayTarget: Sendable, Equatable, CustomStringConvertible {
         var portText: Substring?
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else {
-                throw ReplayError(code: "target", message: "'\(text)': missing ']' after the IPv6 address")
+                throw ReplayError(code: .target, message: "'\(text)': missing ']' after the IPv6 address")
             }
             let rest = host[host.index(after: close)...]
             host = host[host.index(after: host.startIndex)..<close]
@@ -41,11 +41,11 @@ public enum ReplayTarget: Sendable, Equatable, CustomStringConvertible {
             host = host[..<colon]
         }
         while host.hasSuffix("/") { host = host.dropLast() }
-        guard !host.isEmpty else { throw ReplayError(code: "target", message: "'\(text)': no host") }
+        guard !host.isEmpty else { throw ReplayError(code: .target, message: "'\(text)': no host") }
         guard let portText else { return (String(host), defaultPort) }
         let trimmed = portText.hasSuffix("/") ? portText.dropLast() : portText
         guard let port = Int(trimmed), (lowestPort...65535).contains(port) else {
-            throw ReplayError(code: "target", message: "'\(text)': the port must be \(lowestPort) to 65535")
+            throw ReplayError(code: .target, message: "'\(text)': the port must be \(lowestPort) to 65535")
         }
         return (String(host), port)
     }
@@ -56,17 +56,4 @@ public enum ReplayTarget: Sendable, Equatable, CustomStringConvertible {
         case .http(let url): url
         }
     }
-}
-
-/// A replay or record problem a person can act on.
-public struct ReplayError: Error, Sendable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { message }
 }

@@ -1,5 +1,5 @@
 public import Collectd
-import VESModel
+import JSON
 
 /// What a trace holds, for `ves-replay inspect`: hosts, plugins, types, time span and value lists per interval.
 public struct TraceInspection: Sendable, CustomStringConvertible {

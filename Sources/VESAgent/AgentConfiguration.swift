@@ -173,7 +173,7 @@ struct ParsedValue {
     }
 
     func invalid(_ expected: String) -> AgentError {
-        AgentError(code: "config", message: "Key '\(key)' (\(source)) value '\(text)' should be \(expected)")
+        AgentError(code: .config, message: "Key '\(key)' (\(source)) value '\(text)' should be \(expected)")
     }
 }
 
@@ -381,14 +381,14 @@ extension AgentConfiguration {
         file: String? = nil
     ) throws(AgentError) -> AgentConfiguration {
         for name in flags.keys where AgentConfigurationKey.named(name) == nil {
-            throw AgentError(code: "config", message: "Key '\(name)' name is invalid")
+            throw AgentError(code: .config, message: "Key '\(name)' name is invalid")
         }
         let fileEntries = try file.map { path throws(AgentError) in try ConfigFile.read(path: path) } ?? []
         var fileValues: [String: (value: String, source: String)] = [:]
         for entry in fileEntries {
             guard let key = AgentConfigurationKey.named(entry.key) else {
                 throw AgentError(
-                    code: "config",
+                    code: .config,
                     message: "Key '\(entry.key)' name is invalid (\(entry.source)); known keys: "
                         + AgentConfigurationKey.all.map(\.name).joined(separator: ", ")
                 )
@@ -429,18 +429,18 @@ extension AgentConfiguration {
     func check() throws(AgentError) {
         if securityLevel != .none && authFile == nil {
             throw AgentError(
-                code: "config",
+                code: .config,
                 message:
                     "Key 'SecurityLevel' is \(securityLevel.configName), which needs an AuthFile with the users' passwords"
             )
         }
         for (name, path) in [("AuthFile", authFile), ("CACertificate", caCertificate), ("TypesDB", typesDB)] {
             if let path, access(path, R_OK) != 0 {
-                throw AgentError(code: "config", message: "Key '\(name)' names \(path), which cannot be read")
+                throw AgentError(code: .config, message: "Key '\(name)' names \(path), which cannot be read")
             }
         }
         if domain.isEmpty {
-            throw AgentError(code: "config", message: "Key 'Domain' is empty: name the listener's host")
+            throw AgentError(code: .config, message: "Key 'Domain' is empty: name the listener's host")
         }
     }
 

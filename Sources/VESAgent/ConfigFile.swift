@@ -1,4 +1,5 @@
 import VESModel
+import Platform
 
 /// Reads an agent configuration file in collectd's syntax, so the `<Plugin ves_plugin>` block of an existing
 /// collectd.conf works as it is:
@@ -24,7 +25,7 @@ enum ConfigFile {
         do {
             bytes = try FileBytes.read(path)
         } catch {
-            throw AgentError(code: "config", message: "cannot read the configuration file \(path): \(error)")
+            throw AgentError(code: .config, message: "cannot read the configuration file \(path): \(error)")
         }
         return try parse(String(decoding: bytes, as: UTF8.self), name: path)
     }
@@ -36,7 +37,7 @@ enum ConfigFile {
             let line = rawLine.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("<") { continue }
             guard let space = line.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
-                throw AgentError(code: "config", message: "Key '\(line)' has no value (\(source))")
+                throw AgentError(code: .config, message: "Key '\(line)' has no value (\(source))")
             }
             let key = String(line[..<space])
             var rest = line[space...].trimmingSpaces()
@@ -60,7 +61,7 @@ enum ConfigFile {
                     }
                 }
                 guard closed else {
-                    throw AgentError(code: "config", message: "Key '\(key)' has an unterminated string (\(source))")
+                    throw AgentError(code: .config, message: "Key '\(key)' has an unterminated string (\(source))")
                 }
                 value = unquoted
             } else {

@@ -3,7 +3,8 @@ import DequeModule
 public import Logging
 public import ServiceLifecycle
 import Synchronization
-public import VESModel
+import VESModel
+public import JSON
 
 #if canImport(Glibc)
     import Glibc

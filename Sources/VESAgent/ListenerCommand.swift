@@ -1,4 +1,5 @@
-public import VESModel
+import VESModel
+public import JSON
 
 /// One command of a listener's `commandList` (in a 202 answer).
 public enum ListenerCommand: Sendable, Equatable {

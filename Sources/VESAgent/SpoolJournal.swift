@@ -1,4 +1,6 @@
 import VESModel
+import JSON
+import Platform
 
 #if canImport(Glibc)
     import Glibc
@@ -31,7 +33,7 @@ struct SpoolJournal {
         do {
             bytes = try FileBytes.read(path)
         } catch {
-            throw AgentError(code: "spool", message: "cannot read the spool \(path): \(error.message)")
+            throw AgentError(code: .spool, message: "cannot read the spool \(path): \(error.message)")
         }
         let skip =
             (try? FileBytes.read(counterPath(of: path)))
@@ -60,7 +62,7 @@ struct SpoolJournal {
         descriptor = -1
         counterDescriptor = open(counterPath, O_RDWR | O_CREAT, 0o644)
         guard counterDescriptor >= 0 else {
-            throw AgentError(code: "spool", message: "cannot open \(counterPath): \(String(cString: strerror(errno)))")
+            throw AgentError(code: .spool, message: "cannot open \(counterPath): \(String(cString: strerror(errno)))")
         }
         try rewrite(queued)
     }
@@ -97,7 +99,7 @@ struct SpoolJournal {
         let temporary = path + ".tmp"
         let file = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard file >= 0 else {
-            throw AgentError(code: "spool", message: "cannot write \(temporary): \(String(cString: strerror(errno)))")
+            throw AgentError(code: .spool, message: "cannot write \(temporary): \(String(cString: strerror(errno)))")
         }
         var bytes: [UInt8] = []
         for event in events {
@@ -113,12 +115,12 @@ struct SpoolJournal {
         _ = fsync(file)
         close(file)
         guard rename(temporary, path) == 0 else {
-            throw AgentError(code: "spool", message: "cannot replace \(path): \(String(cString: strerror(errno)))")
+            throw AgentError(code: .spool, message: "cannot replace \(path): \(String(cString: strerror(errno)))")
         }
         if descriptor >= 0 { close(descriptor) }
         descriptor = open(path, O_WRONLY | O_APPEND)
         guard descriptor >= 0 else {
-            throw AgentError(code: "spool", message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw AgentError(code: .spool, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         lines = events.count
         done = 0
@@ -138,7 +140,7 @@ struct SpoolJournal {
 
     private func writeAll(_ bytes: [UInt8], to file: Int32) throws(AgentError) {
         if let reason = FileBytes.writeAll(bytes, to: file) {
-            throw AgentError(code: "spool", message: "cannot write \(path): \(reason)")
+            throw AgentError(code: .spool, message: "cannot write \(path): \(reason)")
         }
     }
 }

@@ -130,13 +130,16 @@ struct VESAgentCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "ves-agent")
         do {
-            try await AgentRunner.run(configuration: configuration, logger: logger, printStats: printStats) { line in
+            try await Agent.run(configuration: configuration, logger: logger, printStats: printStats) { line in
                 print(line)
                 fflush(nil)
             }
         } catch let error as AgentError {
             logger.critical("\(error.message)")
-            throw ExitCode(error.code == "config" ? 64 : 2)
+            switch error.code {
+            case .config: throw ExitCode(64)
+            case .listen, .spool: throw ExitCode(2)
+            }
         }
     }
 }

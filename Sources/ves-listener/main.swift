@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import MockListener
 import ServiceLifecycle
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc

@@ -3,6 +3,8 @@ import Collectd
 import Logging
 import Replay
 import ServiceLifecycle
+import NIOCore
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc

@@ -246,7 +246,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
                 _ = try CollectdJSON.decode(line: line, typesDB: types)
                 Issue.record("\(line) was accepted")
             } catch {
-                #expect(error.code == code, "\(line): \(error)")
+                #expect(error.code.rawValue == code, "\(line): \(error)")
                 #expect(!error.message.isEmpty)
             }
         }
@@ -347,7 +347,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
                 _ = try PutvalText.parse(line: line, typesDB: types, now: now)
                 Issue.record("\(line) was accepted")
             } catch {
-                #expect(error.code == code, "\(line): \(error)")
+                #expect(error.code.rawValue == code, "\(line): \(error)")
             }
         }
     }

@@ -275,7 +275,7 @@ struct PcapBuilder {
                 _ = try TraceFile.parse(Array(text.utf8), typesDB: types)
                 Issue.record("\(text) was accepted")
             } catch {
-                #expect(error.code == code, "\(text): \(error)")
+                #expect(error.code.rawValue == code, "\(text): \(error)")
             }
         }
         do {

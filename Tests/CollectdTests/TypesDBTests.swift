@@ -72,7 +72,7 @@ import Testing
             do {
                 _ = try TypesDB(parsing: text)
             } catch {
-                #expect(error.code == "types-db.syntax")
+                #expect(error.code == .typesDbSyntax)
                 #expect(error.message.hasPrefix("line \(line):"), "\(error.message)")
             }
         }
@@ -112,7 +112,7 @@ import Testing
             _ = try AuthFile(parsing: "ok: fine\njust-a-name\n")
             Issue.record("expected an error")
         } catch {
-            #expect(error.code == "auth-file.syntax")
+            #expect(error.code == .authFileSyntax)
             #expect(error.message.contains("line 2"))
         }
         #expect(throws: CollectdError.self) { try AuthFile.load(path: "/nonexistent/auth") }

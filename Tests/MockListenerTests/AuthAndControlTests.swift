@@ -2,6 +2,7 @@ import CurlClient
 import MockListener
 import Testing
 import VESModel
+import JSON
 
 @Suite("Basic authentication")
 struct AuthTests {

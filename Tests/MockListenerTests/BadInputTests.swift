@@ -2,6 +2,7 @@ import CurlClient
 import MockListener
 import Testing
 import VESModel
+import JSON
 
 @Suite("Bad input gets a clear answer and the listener keeps going")
 struct BadInputTests {

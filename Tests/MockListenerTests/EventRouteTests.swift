@@ -3,6 +3,8 @@ import MockListener
 import TestSupport
 import Testing
 import VESModel
+import JSON
+import Foundation
 
 @Suite("Event routes, live over HTTP")
 struct EventRouteTests {

@@ -4,6 +4,8 @@ import MockListener
 import ServiceLifecycle
 import Testing
 import VESModel
+import JSON
+import Platform
 
 /// Runs a listener in-process on port 0 for one test, talks real HTTP to it, and shuts it down gracefully.
 struct ListenerHarness {
@@ -29,7 +31,7 @@ struct ListenerHarness {
             tasks.addTask { try await group.run() }
             guard let address = await listener.address else {
                 try await tasks.next()
-                throw ListenerError(code: "test", message: "listener stopped before it was listening")
+                throw ListenerError(code: .bind, message: "listener stopped before it was listening")
             }
             let harness = ListenerHarness(
                 listener: listener,

@@ -4,6 +4,7 @@ import MockListener
 import TestSupport
 import Testing
 import VESModel
+import JSON
 
 @Suite("Record file, JUnit report and semantic warnings")
 struct RecordAndReportTests {

@@ -1,15 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 import VESAgent
 
 @Suite("Agent configuration")
 struct ConfigurationTests {
-    static func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID().uuidString).conf").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
     @Test func defaultsAreThePlugins() throws {
         let configuration = try AgentConfiguration.load()
         #expect(configuration.domain == "127.0.0.1")
@@ -26,7 +21,7 @@ struct ConfigurationTests {
     }
 
     @Test func flagsOverrideEnvironmentWhichOverridesTheFile() throws {
-        let path = try Self.file(
+        let path = try TemporaryFile.write(
             """
             # as in collectd.conf
             <Plugin ves_plugin>
@@ -82,7 +77,7 @@ struct ConfigurationTests {
     }
 
     @Test func badKeysAndValuesNameTheKey() throws {
-        let unknown = try Self.file("Domian \"x\"\n")
+        let unknown = try TemporaryFile.write("Domian \"x\"\n")
         defer { try? FileManager.default.removeItem(atPath: unknown) }
         #expect {
             try AgentConfiguration.load(file: unknown)
@@ -124,7 +119,7 @@ struct ConfigurationTests {
         #expect(!text.contains("hunter2"))
         #expect(text.contains("Password \"********\""))
         #expect(text.contains("Username \"ves\""))
-        let path = try Self.file(text.replacingOccurrences(of: "Password \"********\"\n", with: ""))
+        let path = try TemporaryFile.write(text.replacingOccurrences(of: "Password \"********\"\n", with: ""))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var expected = configuration
         expected.password = ""

@@ -4,6 +4,8 @@ import Synchronization
 import Testing
 import VESAgent
 import VESModel
+import JSON
+import JSONSchema
 
 /// The builder and the cache on their own, for the cases the traces do not reach: where the reference plugin
 /// raised, expiry, and the fault formatting quirks.

@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 import VESModel
+import JSON
+import JSONSchema
 
 /// One way to run the reference plugin.
 struct PluginMode: CustomTestStringConvertible, Sendable {

@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 import VESModel
+import JSON
+import JSONSchema
 
 /// One sample under one schema, as listed in `ves/samples/EXPECTED_VERDICTS.json`.
 struct SampleVerdict: CustomTestStringConvertible, Sendable {

@@ -8,6 +8,8 @@ import Replay
 import ServiceLifecycle
 import Synchronization
 import VESModel
+import JSON
+import JSONSchema
 
 /// Benchmarks of the harness, printed as lines a person reads and BENCHMARKS.md records.
 @main

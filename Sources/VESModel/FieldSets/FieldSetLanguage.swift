@@ -1,3 +1,4 @@
+public import JSON
 // The small language the built-in field sets are written in: the terms of the specs' datatype tables.
 
 /// What a field holds, in the terms the spec's datatype tables use.

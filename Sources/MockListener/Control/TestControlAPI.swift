@@ -1,0 +1,165 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VESModel
+import JSON
+
+/// `/testControl/v1/...`: what CI scripts and tests use to read, wait for and steer what the listener does.
+struct TestControlAPI {
+    let store: RecordStore
+    let control: ControlState
+    let logger: Logger
+
+    /// The longest a `wait` may be asked to block.
+    static let maxWaitSeconds = 3600.0
+
+    func respond(endpoint: String, request: Request) async -> Response {
+        let query = request.uri.queryParameters
+        do {
+            switch (endpoint, request.method) {
+            case ("events", .get):
+                let filter = try filter(from: query)
+                let limit = try integer(query["limit"].map(String.init), name: "limit") ?? .max
+                let lines = store.lines(matching: filter, limit: limit)
+                var bytes = Array(#"{"count":"#.utf8) + Array(String(lines.count).utf8) + Array(#","events":["#.utf8)
+                for (index, line) in lines.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    bytes += line
+                }
+                bytes += Array("]}".utf8)
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/json"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+                )
+            case ("events", .delete):
+                let removed = store.clear()
+                return ListenerResponder.json(.ok, .object(JSONObject([("deleted", .integer(Int64(removed)))])))
+            case ("stats", .get):
+                return ListenerResponder.json(.ok, store.stats())
+            case ("wait", .get):
+                var filter = try filter(from: query)
+                if filter.kind == nil { filter.kind = .event }
+                let count = try integer(query["count"].map(String.init), name: "count") ?? 1
+                let timeout = try seconds(query["timeout"].map(String.init)) ?? 30
+                let arrived = await store.wait(
+                    for: count,
+                    matching: filter,
+                    timeout: .milliseconds(Int64(timeout * 1000))
+                )
+                let matched = store.count(matching: filter)
+                let body = JSONValue.object(
+                    JSONObject([
+                        ("arrived", .bool(arrived)),
+                        ("count", .integer(Int64(matched))),
+                        ("wanted", .integer(Int64(count))),
+                    ])
+                )
+                return ListenerResponder.json(arrived ? .ok : .requestTimeout, body)
+            case ("commandList", .post):
+                let document = try await readJSON(request)
+                let commandList: JSONValue
+                switch document {
+                case .array: commandList = document
+                case .object where document["commandList"]?.arrayValue != nil: commandList = document["commandList"]!
+                default:
+                    throw ControlError("send {\"commandList\": [...]} or a JSON array of commands")
+                }
+                control.enqueue(commandList: commandList)
+                logger.info("command list queued for the next 202")
+                return ListenerResponder.json(.ok, control.pending)
+            case ("commandList", .delete):
+                let removed = control.clearCommandLists()
+                return ListenerResponder.json(.ok, .object(JSONObject([("deleted", .integer(Int64(removed)))])))
+            case ("faults", .post):
+                let fault: InjectedFault
+                do {
+                    fault = try InjectedFault(json: try await readJSON(request))
+                } catch let error as ListenerError {
+                    throw ControlError(error.message)
+                }
+                control.enqueue(fault: fault)
+                logger.info("fault queued", metadata: ["status": "\(fault.status)", "count": "\(fault.count)"])
+                return ListenerResponder.json(.ok, control.pending)
+            case ("faults", .delete):
+                let removed = control.clearFaults()
+                return ListenerResponder.json(.ok, .object(JSONObject([("deleted", .integer(Int64(removed)))])))
+            case ("commandList", .get), ("faults", .get):
+                return ListenerResponder.json(.ok, control.pending)
+            case ("events", _), ("stats", _), ("wait", _), ("commandList", _), ("faults", _):
+                var response = ListenerResponder.json(
+                    .methodNotAllowed,
+                    RequestError.serviceError("\(request.method) is not allowed on \(endpoint)", status: 405).json
+                )
+                response.headers[.allow] = Self.allowed[endpoint]
+                return response
+            default:
+                return ListenerResponder.json(
+                    .notFound,
+                    RequestError.serviceError(
+                        "unknown test-control endpoint '\(endpoint)'; known: events, stats, wait, commandList, faults",
+                        status: 404
+                    ).json
+                )
+            }
+        } catch let error as ControlError {
+            return ListenerResponder.json(.badRequest, RequestError.serviceError(error.message).json)
+        } catch {
+            return ListenerResponder.json(.badRequest, RequestError.serviceError("\(error)").json)
+        }
+    }
+
+    private static let allowed = [
+        "events": "GET, DELETE", "stats": "GET", "wait": "GET", "commandList": "GET, POST, DELETE",
+        "faults": "GET, POST, DELETE",
+    ]
+
+    private func filter(from query: Parameters) throws -> RecordFilter {
+        var filter = RecordFilter()
+        if let domain = query["domain"], !domain.isEmpty { filter.domain = String(domain) }
+        if let kind = query["kind"], !kind.isEmpty {
+            guard let parsed = EventRecord.Kind(rawValue: String(kind)) else {
+                throw ControlError("kind must be event, rejected, fault or throttlingState, not '\(kind)'")
+            }
+            filter.kind = parsed
+        }
+        switch query["valid"].map(String.init) {
+        case nil, "": break
+        case "true": filter.valid = true
+        case "false": filter.valid = false
+        case let other?: throw ControlError("valid must be true or false, not '\(other)'")
+        }
+        filter.since = try integer(query["since"].map(String.init), name: "since")
+        return filter
+    }
+
+    private func integer(_ text: String?, name: String) throws -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw ControlError("\(name) must be a whole number, not '\(text)'")
+        }
+        return value
+    }
+
+    private func seconds(_ text: String?) throws -> Double? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Double(text), value >= 0, value <= Self.maxWaitSeconds else {
+            throw ControlError("timeout must be seconds between 0 and \(Int(Self.maxWaitSeconds)), not '\(text)'")
+        }
+        return value
+    }
+
+    private func readJSON(_ request: Request) async throws -> JSONValue {
+        let buffer = try await request.body.collect(upTo: 1024 * 1024)
+        do {
+            return try JSONParser(maxDepth: ListenerResponder.maxDepth).parse(Array(buffer.readableBytesView))
+        } catch {
+            throw ControlError("the body is not valid JSON: \(error.message)")
+        }
+    }
+}
+
+struct ControlError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,89 @@
+import VESModel
+public import JSON
+public import JSONSchema
+
+/// One line of the record: an event (each batch item on its own), a rejected request, an injected fault or a
+/// throttling state the agent posted.
+public struct EventRecord: Sendable {
+    public enum Kind: String, Sendable {
+        /// An event that reached validation (valid or not).
+        case event
+        /// A request refused before its events could be read: bad JSON, too large, wrong auth, path or method.
+        case rejected
+        /// A request answered by an injected fault; the agent is expected to send it again.
+        case fault
+        /// A body posted to `clientThrottlingState`.
+        case throttlingState
+    }
+
+    public var seq: Int
+    /// RFC 3339, UTC, milliseconds.
+    public var receivedAt: String
+    public var kind: Kind
+    public var path: String
+    public var apiVersion: String?
+    public var topic: String?
+    public var status: Int
+    public var valid: Bool
+    public var errors: [Violation]
+    public var warnings: [Violation]
+    /// The event object as received (the member `event` of a single POST, or a batch item).
+    public var event: JSONValue?
+    /// The body, cut at 4 KiB, when it was not JSON.
+    public var raw: String?
+
+    /// The event's bytes exactly as sent, used for the record line when they hold no line break.
+    var rawEvent: ArraySlice<UInt8>?
+
+    public var domain: String? { event?["commonEventHeader"]?["domain"]?.stringValue }
+    public var eventId: String? { event?["commonEventHeader"]?["eventId"]?.stringValue }
+    public var sourceName: String? { event?["commonEventHeader"]?["sourceName"]?.stringValue }
+
+    /// The record line: `json` written compactly, with the event's own bytes where it came as one line.
+    var lineBytes: [UInt8] {
+        guard let rawEvent, event != nil, !rawEvent.contains(0x0A), !rawEvent.contains(0x0D) else {
+            return json.jsonBytes()
+        }
+        var withoutEvent = self
+        withoutEvent.event = nil
+        var line = withoutEvent.json.jsonBytes()
+        line.removeLast()  // the closing brace
+        line += Array(#","event":"#.utf8)
+        line += rawEvent
+        line.append(UInt8(ascii: "}"))
+        return line
+    }
+
+    /// The record line, as written to `--record` and served by `/testControl/v1/events`.
+    public var json: JSONValue {
+        var object = JSONObject([
+            ("seq", .integer(Int64(seq))),
+            ("received_at", .string(receivedAt)),
+            ("kind", .string(kind.rawValue)),
+            ("path", .string(path)),
+            ("api_version", apiVersion.map(JSONValue.string) ?? .null),
+            ("topic", topic.map(JSONValue.string) ?? .null),
+            ("status", .integer(Int64(status))),
+            ("valid", .bool(valid)),
+            ("errors", .array(errors.map(\.json))),
+            ("warnings", .array(warnings.map(\.json))),
+        ])
+        if let event {
+            object["event"] = event
+        }
+        if let raw {
+            object["raw"] = .string(raw)
+        }
+        return .object(object)
+    }
+}
+
+extension Violation {
+    var json: JSONValue {
+        .object(JSONObject([("pointer", .string(pointer)), ("message", .string(message))]))
+    }
+
+    static func note(_ message: String, at pointer: String = "") -> Violation {
+        Violation(pointer: pointer, message: message, keyword: "note")
+    }
+}

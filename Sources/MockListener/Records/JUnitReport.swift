@@ -1,0 +1,68 @@
+import VESModel
+import JSON
+import JSONSchema
+
+/// The JUnit XML a CI system shows: one testcase per event, a failure with every pointer for each invalid one.
+struct JUnitReport {
+    var suiteName: String
+    var cases: [RecordStore.Case]
+
+    var xml: String {
+        let failures = cases.count { !$0.valid }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out +=
+            "<testsuites name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        let timestamp =
+            cases.first.map { String($0.receivedAt.dropLast(5)) }
+            ?? String(RFC3339.now(precision: .milliseconds).dropLast(5))
+        out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" "
+        out += "errors=\"0\" skipped=\"0\" timestamp=\"\(timestamp)\">\n"
+        for item in cases {
+            let className = "ves.\(item.domain ?? (item.kind == .rejected ? "rejected" : "unknown"))"
+            var name = "#\(item.seq)"
+            if let eventId = item.eventId { name += " eventId \(eventId)" }
+            if let source = item.sourceName { name += " from \(source)" }
+            if item.kind == .rejected { name += " \(item.path) (HTTP \(item.status))" }
+            out += "    <testcase classname=\"\(escape(className))\" name=\"\(escape(name))\" time=\"0\">\n"
+            if !item.valid {
+                let first = item.errors.first.map { "\($0.pointer): \($0.message)" } ?? "HTTP \(item.status)"
+                let summary = item.errors.count > 1 ? "\(first) (and \(item.errors.count - 1) more)" : first
+                out += "      <failure type=\"\(item.kind == .rejected ? "rejected" : "invalid")\" "
+                out += "message=\"\(escape(summary))\">"
+                out += escape(
+                    item.errors.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.message)" }.joined(
+                        separator: "\n"
+                    )
+                )
+                out += "</failure>\n"
+            }
+            out += "    </testcase>\n"
+        }
+        out += "  </testsuite>\n</testsuites>\n"
+        return out
+    }
+
+    private func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\t", "\r": out += "&#\(scalar.value);"
+            default:
+                // XML 1.0 forbids most control characters even as references
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
+                    out += "\u{FFFD}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,446 @@
+import Hummingbird
+import Logging
+import NIOCore
+import VESModel
+import JSON
+import JSONSchema
+
+/// Answers every request: the VES event routes, the test-control API and the health check.
+struct ListenerResponder: HTTPResponder {
+    typealias Context = ListenerRequestContext
+
+    let configuration: ListenerConfiguration
+    let store: RecordStore
+    let control: ControlState
+    let logger: Logger
+
+    /// Nesting deeper than this is refused; VES events nest about six levels.
+    static let maxDepth = 64
+    /// How much of a non-JSON body the record keeps.
+    static let rawLimit = 4096
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        switch EventRoute.match(path: request.uri.string, prefix: configuration.pathPrefix) {
+        case .health:
+            guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
+            return Self.json(.ok, .object(JSONObject([("status", .string("ok"))])))
+        case .testControl(let endpoint):
+            return await TestControlAPI(store: store, control: control, logger: logger)
+                .respond(endpoint: endpoint, request: request)
+        case .notFound:
+            let error = RequestError.serviceError(
+                "no route for \(request.method) \(path); events go to "
+                    + "\(prefixText)/eventListener/vN[/TOPIC|/eventBatch|/clientThrottlingState]",
+                status: 404
+            )
+            return reject(.notFound, error, path: path, route: nil, raw: nil)
+        case .event(let route):
+            do {
+                return try await respondToEvent(request, context: context, route: route)
+            } catch is StoreFailure {
+                return Self.json(.serviceUnavailable, StoreFailure.requestError.json)
+            }
+        }
+    }
+
+    private var prefixText: String { configuration.pathPrefix.map { "/" + $0 }.joined() }
+
+    private func respondToEvent(_ request: Request, context: Context, route: EventRoute) async throws -> Response {
+        let path = request.uri.path
+        guard request.method == .post else {
+            let error = RequestError.serviceError("\(request.method) is not allowed here; use POST", status: 405)
+            var response = reject(.methodNotAllowed, error, path: path, route: route, raw: nil)
+            response.headers[.allow] = "POST"
+            return response
+        }
+        if let credentials = configuration.credentials {
+            guard let header = request.headers[.authorization] else {
+                let error = RequestError.serviceError("the Authorization header is missing; send Basic credentials")
+                return reject(.badRequest, error, path: path, route: route, raw: nil)
+            }
+            guard let given = BasicAuthorization.parse(header),
+                BasicAuthorization.constantTimeEqual(given.username, credentials.username)
+                    && BasicAuthorization.constantTimeEqual(given.password, credentials.password)
+            else {
+                var response = reject(.unauthorized, .policyError, path: path, route: route, raw: nil)
+                response.headers[.wwwAuthenticate] = "Basic realm=\"VES event listener\""
+                return response
+            }
+        }
+        if let fault = control.takeFault() {
+            if fault.delayMilliseconds > 0 {
+                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
+            }
+            if fault.dropConnection || !(200...299).contains(fault.status) {
+                return try await answerWithFault(fault, request: request, context: context, route: route)
+            }
+        }
+
+        let contentType = request.headers[.contentType]
+        var routeNotes = route.notes.map { Violation.note($0) }
+        if contentType == nil {
+            routeNotes.append(.note("no Content-Type header; read the body as JSON"))
+        }
+
+        var body: [UInt8] = []
+        var tooLarge = false
+        for try await chunk in request.body {
+            if body.count + chunk.readableBytes > configuration.maxBodyBytes {
+                tooLarge = true
+                body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
+                break
+            }
+            body += chunk.readableBytesView
+        }
+        if tooLarge {
+            let raw = String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)
+            logger.warning(
+                "body over the limit",
+                metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"]
+            )
+            return reject(.badRequest, .messageTooLarge, path: path, route: route, raw: raw)
+        }
+        if let contentType, !Self.isJSON(contentType: contentType) {
+            let error = RequestError.serviceError(
+                "Content-Type '\(contentType)' is not JSON; send 'application/json'"
+            )
+            return reject(.badRequest, error, path: path, route: route, raw: Self.rawText(body))
+        }
+
+        let document: JSONValue
+        do {
+            document = try JSONParser(maxDepth: Self.maxDepth, maxBytes: configuration.maxBodyBytes).parse(body)
+        } catch {
+            logger.info("body is not JSON", metadata: ["path": "\(path)", "error": "\(error.message)"])
+            return reject(
+                .badRequest,
+                .serviceError("the body is not valid JSON: \(error.message)"),
+                path: path,
+                route: route,
+                raw: Self.rawText(body)
+            )
+        }
+
+        switch route.kind {
+        case .event:
+            return try accept(single: document, body: body, path: path, route: route, notes: routeNotes)
+        case .batch:
+            return try accept(batch: document, body: body, path: path, route: route, notes: routeNotes)
+        case .throttlingState:
+            return try accept(throttlingState: document, path: path, route: route, notes: routeNotes)
+        }
+    }
+
+    private func accept(
+        single document: JSONValue,
+        body: [UInt8],
+        path: String,
+        route: EventRoute,
+        notes: [Violation]
+    ) throws -> Response {
+        var warnings = notes
+        if document["event"] == nil, document["eventList"] != nil {
+            warnings.append(.note("this body is a batch; batches go to .../eventBatch"))
+        }
+        let errors = schema(for: route).validateSingle(document)
+        let event = document["event"] ?? document
+        let status: HTTPResponse.Status = errors.isEmpty ? .accepted : .badRequest
+        var record = EventRecord(
+            seq: 0,
+            receivedAt: "",
+            kind: .event,
+            path: path,
+            apiVersion: route.apiVersion,
+            topic: route.topic,
+            status: Int(status.code),
+            valid: errors.isEmpty,
+            errors: errors,
+            warnings: warnings,
+            event: event,
+            raw: nil
+        )
+        if document["event"] != nil, let range = RawJSONSpans.member("event", in: body) {
+            record.rawEvent = body[range]
+        }
+        try keep([record])
+        return errors.isEmpty ? acceptedResponse() : invalidResponse(errors)
+    }
+
+    private func accept(
+        batch document: JSONValue,
+        body: [UInt8],
+        path: String,
+        route: EventRoute,
+        notes: [Violation]
+    ) throws -> Response {
+        guard case .array(let items)? = document["eventList"] else {
+            let violation = Violation(
+                pointer: "/eventList",
+                message: "a batch is {\"eventList\": [event, ...]}; 'eventList' is missing or not an array",
+                keyword: "required"
+            )
+            let record = EventRecord(
+                seq: 0,
+                receivedAt: "",
+                kind: .rejected,
+                path: path,
+                apiVersion: route.apiVersion,
+                topic: route.topic,
+                status: 400,
+                valid: false,
+                errors: [violation],
+                warnings: notes,
+                event: nil,
+                raw: Self.rawText(document.jsonBytes())
+            )
+            try keep([record])
+            return invalidResponse([violation])
+        }
+        let schema = schema(for: route)
+        let verdicts = items.enumerated().map { index, item in schema.validateBatchItem(item, index: index) }
+        let allErrors = verdicts.flatMap { $0 }
+        let status = allErrors.isEmpty ? 202 : 400
+        let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }
+        var records = zip(items, verdicts).map { item, errors in
+            EventRecord(
+                seq: 0,
+                receivedAt: "",
+                kind: .event,
+                path: path,
+                apiVersion: route.apiVersion,
+                topic: route.topic,
+                status: status,
+                valid: errors.isEmpty,
+                errors: errors,
+                warnings: notes,
+                event: item,
+                raw: nil
+            )
+        }
+        if let itemRanges, itemRanges.count == records.count {
+            for index in records.indices { records[index].rawEvent = body[itemRanges[index]] }
+        }
+        if records.isEmpty {
+            let violation = Violation(pointer: "/eventList", message: "the batch holds no events", keyword: "minItems")
+            var record = EventRecord(
+                seq: 0,
+                receivedAt: "",
+                kind: .rejected,
+                path: path,
+                apiVersion: route.apiVersion,
+                topic: route.topic,
+                status: 400,
+                valid: false,
+                errors: [violation],
+                warnings: notes,
+                event: nil,
+                raw: nil
+            )
+            record.raw = Self.rawText(document.jsonBytes())
+            try keep([record])
+            return invalidResponse([violation])
+        }
+        try keep(records)
+        return allErrors.isEmpty ? acceptedResponse() : invalidResponse(allErrors)
+    }
+
+    private func accept(throttlingState document: JSONValue, path: String, route: EventRoute, notes: [Violation])
+        throws -> Response
+    {
+        var errors: [Violation] = []
+        let validator = schema(for: route).validator
+        if let state = document["eventThrottlingState"] {
+            if validator.hasDefinition("eventThrottlingState") {
+                errors = validator.validate(state, definition: "eventThrottlingState", pointer: "/eventThrottlingState")
+            }
+        } else {
+            errors = [
+                Violation(
+                    pointer: "/eventThrottlingState",
+                    message: "'eventThrottlingState' is a required property",
+                    keyword: "required"
+                )
+            ]
+        }
+        let record = EventRecord(
+            seq: 0,
+            receivedAt: "",
+            kind: .throttlingState,
+            path: path,
+            apiVersion: route.apiVersion,
+            topic: route.topic,
+            status: errors.isEmpty ? 204 : 400,
+            valid: errors.isEmpty,
+            errors: errors,
+            warnings: notes,
+            event: document,
+            raw: nil
+        )
+        try keep([record])
+        return errors.isEmpty ? Response(status: .noContent) : invalidResponse(errors)
+    }
+
+    private func answerWithFault(
+        _ fault: InjectedFault,
+        request: Request,
+        context: Context,
+        route: EventRoute
+    ) async throws -> Response {
+        var body: [UInt8] = []
+        for try await chunk in request.body {
+            body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
+        }
+        let document = try? JSONParser(maxDepth: Self.maxDepth).parse(body)
+        let event = document.map { $0["event"] ?? $0 }
+        let record = EventRecord(
+            seq: 0,
+            receivedAt: "",
+            kind: .fault,
+            path: request.uri.path,
+            apiVersion: route.apiVersion,
+            topic: route.topic,
+            status: fault.dropConnection ? 0 : fault.status,
+            valid: false,
+            errors: [.note(fault.dropConnection ? "connection dropped by an injected fault" : "injected fault")],
+            warnings: [],
+            event: event,
+            raw: event == nil ? Self.rawText(body) : nil
+        )
+        try keep([record])
+        logger.info(
+            "injected fault",
+            metadata: ["status": "\(fault.status)", "drop_connection": "\(fault.dropConnection)"]
+        )
+        if fault.dropConnection {
+            try? await context.channel.close()
+            throw ListenerError(code: .fault, message: "connection dropped by an injected fault")
+        }
+        let error: RequestError =
+            fault.status >= 500
+            ? StoreFailure.requestError
+            : .serviceError("fault injected by the test-control API", status: fault.status)
+        var response = Self.json(HTTPResponse.Status(code: fault.status), error.json)
+        if fault.status == 429 || fault.status == 503 {
+            response.headers[.retryAfter] = "1"
+        }
+        return response
+    }
+
+    private func schema(for route: EventRoute) -> EventSchema {
+        configuration.schemasByVersion[route.apiVersion] ?? configuration.defaultSchema
+    }
+
+    /// Writes the records; when that fails the request is not accepted (503), so the agent keeps the events.
+    private func keep(_ records: [EventRecord]) throws {
+        do {
+            let stored = try store.append(records)
+            for record in stored where !record.valid && record.kind == .event {
+                logger.info(
+                    "invalid event",
+                    metadata: [
+                        "seq": "\(record.seq)",
+                        "domain": "\(record.domain ?? "-")",
+                        "errors": "\(record.errors.map { "\($0.pointer): \($0.message)" }.joined(separator: "; "))",
+                    ]
+                )
+            }
+        } catch {
+            logger.error("cannot keep the record: \(error.message)")
+            throw StoreFailure()
+        }
+    }
+
+    private func reject(
+        _ status: HTTPResponse.Status,
+        _ error: RequestError,
+        path: String,
+        route: EventRoute?,
+        raw: String?
+    ) -> Response {
+        let record = EventRecord(
+            seq: 0,
+            receivedAt: "",
+            kind: .rejected,
+            path: path,
+            apiVersion: route?.apiVersion,
+            topic: route?.topic,
+            status: Int(status.code),
+            valid: false,
+            errors: [Violation(pointer: "", message: error.renderedText, keyword: error.messageId)],
+            warnings: route?.notes.map { Violation.note($0) } ?? [],
+            event: nil,
+            raw: raw
+        )
+        do {
+            try store.append([record])
+        } catch {
+            logger.error("cannot keep the record: \(error.message)")
+        }
+        logger.info(
+            "rejected request",
+            metadata: ["path": "\(path)", "status": "\(status.code)", "reason": "\(error.renderedText)"]
+        )
+        return Self.json(status, error.json)
+    }
+
+    private func methodNotAllowed(allow: String) -> Response {
+        var response = Self.json(.methodNotAllowed, RequestError.serviceError("use \(allow)", status: 405).json)
+        response.headers[.allow] = allow
+        return response
+    }
+
+    private func acceptedResponse() -> Response {
+        guard let commandList = control.takeCommandList() else { return Response(status: .accepted) }
+        return Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
+    }
+
+    private func invalidResponse(_ errors: [Violation]) -> Response {
+        var pointers: [String] = []
+        for error in errors where !pointers.contains(error.pointer) {
+            pointers.append(error.pointer.isEmpty ? "/" : error.pointer)
+        }
+        var body = RequestError.badParameters(pointers).json
+        if case .object(var object) = body {
+            // beside requestError, so agents reading only the spec's shape are not disturbed
+            object["violations"] = .array(errors.map(\.json))
+            body = .object(object)
+        }
+        return Self.json(.badRequest, body)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes()))
+        )
+    }
+
+    static func isJSON(contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    static func rawText(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.prefix(rawLimit), as: UTF8.self)
+    }
+}
+
+/// The record file could not be written: answered with a 503 so nothing is taken as accepted.
+struct StoreFailure: Error {
+    static let requestError = RequestError(
+        kind: .serviceException,
+        messageId: "SVC1000",
+        text: "No server resources available to process the request"
+    )
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var result = self
+        while result.first == " " || result.first == "\t" { result = result.dropFirst() }
+        while result.last == " " || result.last == "\t" { result = result.dropLast() }
+        return result
+    }
+}

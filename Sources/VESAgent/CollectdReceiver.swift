@@ -1,0 +1,177 @@
+import Collectd
+public import Logging
+import NIOCore
+public import Platform
+public import ServiceLifecycle
+import Synchronization
+import VESModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The receiving half of the agent: the UDP socket (collectd's network protocol), the send timer
+/// (wall clock) and the periodic self-metrics line. At shutdown it closes the socket and, under the trace
+/// clock, ticks once more, before the sender drains its queue.
+public final class CollectdReceiver: Service, Sendable {
+    public let core: AgentCore
+    public let sender: EventSender
+    let configuration: AgentConfiguration
+    public let stats: AgentStats
+    let logger: Logger
+    private let boundAddress = OnceValue<ServiceAddress?>()
+    private let intervalChanged = Wakeup()
+
+    /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file.
+    public init(configuration: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats()) throws(AgentError)
+    {
+        self.configuration = configuration
+        self.stats = stats
+        self.logger = logger
+        let typesDB: TypesDB
+        do {
+            typesDB =
+                try configuration.typesDB.map { path throws(CollectdError) in try TypesDB.load(path: path) }
+                ?? TypesDB.systemOrBuiltIn()
+        } catch {
+            throw AgentError(code: .config, message: "Key 'TypesDB': \(error)")
+        }
+        let authFile: AuthFile?
+        do {
+            authFile = try configuration.authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
+        } catch {
+            throw AgentError(code: .config, message: "Key 'AuthFile': \(error)")
+        }
+        let parts = Mutex<(core: AgentCore, sender: EventSender)?>(nil)
+        let wakeup = intervalChanged
+        let sender = EventSender(configuration: configuration, stats: stats, logger: logger) { command in
+            guard let parts = parts.withLock({ $0 }) else { return }
+            await Self.handle(command, core: parts.core, sender: parts.sender, logger: logger, wakeup: wakeup)
+        }
+        self.sender = sender
+        core = AgentCore(
+            configuration: configuration,
+            typesDB: typesDB,
+            authFile: authFile,
+            stats: stats,
+            logger: logger,
+            deliver: { sender.enqueue($0) }
+        )
+        parts.withLock { $0 = (core, sender) }
+    }
+
+    private static func handle(
+        _ command: ListenerCommand,
+        core: AgentCore,
+        sender: EventSender,
+        logger: Logger,
+        wakeup: Wakeup
+    ) async {
+        switch command {
+        case .measurementIntervalChange, .throttlingSpecification:
+            if core.apply(command) { wakeup.signal() }
+        case .provideThrottlingState:
+            await sender.postThrottlingState(core.throttlingState.stateBody)
+        case .heartbeatIntervalChange(let seconds):
+            logger.info(
+                "listener asked for heartbeats every \(seconds.map(formatSeconds) ?? "?") s: accepted (no heartbeats are sent)"
+            )
+        case .unknown(let type):
+            logger.warning("ignoring an unknown listener command: \(type)")
+        }
+    }
+
+    /// The UDP address the agent listens on, once bound (the real port when Listen asked for port 0); nil when it
+    /// could not bind.
+    public var listenAddress: ServiceAddress? {
+        get async { await boundAddress.value() }
+    }
+
+    public func run() async throws {
+        let socket: DatagramSocket
+        do {
+            socket = try await DatagramSocket.receiver(host: configuration.listenHost, port: configuration.listenPort)
+        } catch {
+            boundAddress.set(nil)
+            throw AgentError(
+                code: .listen,
+                message: "cannot listen on udp://\(configuration.listenHost):\(configuration.listenPort): \(error)"
+            )
+        }
+        let address = ServiceAddress(
+            scheme: "udp",
+            host: configuration.listenHost,
+            port: socket.localAddress.port ?? configuration.listenPort
+        )
+        boundAddress.set(address)
+        logger.info(
+            "listening for collectd on \(address), sending to \(configuration.eventListenerURL)",
+            metadata: ["clock": "\(configuration.clock.rawValue)", "guestRunning": "\(configuration.guestRunning)"]
+        )
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.receive(socket) }
+                if configuration.clock == .wall {
+                    group.addTask { await self.wallClock() }
+                }
+                group.addTask { await self.reportStats() }
+                // the receiver ends first (its socket closed); the timers then stop
+                try await group.next()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            socket.close()
+            self.intervalChanged.signal()
+        }
+        core.finalTraceTick()
+        logger.info("stopped receiving: \(stats.snapshot.summary)")
+    }
+
+    private func receive(_ socket: DatagramSocket) async throws {
+        try await socket.withStreams { inbound, _ in
+            for try await envelope in inbound {
+                envelope.data.withUnsafeReadableBytes { bytes in
+                    core.ingest(datagram: bytes)
+                }
+            }
+        }
+    }
+
+    /// Ticks every interval of real time, first one interval after start (the plugin's Timer).
+    private func wallClock() async {
+        var next = ContinuousClock.now + .seconds(core.interval)
+        while !Task.isCancelled {
+            let interval = core.interval
+            let wait = next - .now
+            if wait > .zero {
+                await intervalChanged.wait(timeout: wait)
+                if Task.isCancelled { return }
+                if core.interval != interval {
+                    next = .now + .seconds(core.interval)
+                    continue
+                }
+                if ContinuousClock.now < next { continue }
+            }
+            core.tick(now: Self.wallSeconds())
+            next = next + .seconds(core.interval)
+            if next < .now { next = .now + .seconds(core.interval) }
+        }
+    }
+
+    private func reportStats() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(max(configuration.sendEventInterval, 1)))
+            if Task.isCancelled { return }
+            logger.info("\(stats.snapshot.summary)")
+        }
+    }
+
+    static func wallSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}
+

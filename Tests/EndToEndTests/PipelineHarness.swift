@@ -1,0 +1,191 @@
+import Collectd
+import Foundation
+import Logging
+import MockListener
+import NIOCore
+import Replay
+import ServiceLifecycle
+import TestSupport
+import Testing
+import VESAgent
+import VESModel
+import JSON
+import Platform
+
+/// A listener and an agent in-process, both on port 0, talking real HTTP and real UDP: the agent is stopped
+/// gracefully (its last tick, its queue drained) before the listener.
+struct Pipeline: Sendable {
+    let listener: EventListener
+    let agent: Agent
+    let listenerPort: Int
+    let agentPort: Int
+    let agentGroup: ServiceGroup
+    let agentTask: Task<Void, any Error>
+
+    /// Sends trace files to the agent as collectd would (UDP, as fast as possible) and waits until the agent
+    /// has taken in every value list and notification.
+    @discardableResult
+    func replay(_ paths: [String], configure: (inout ReplayOptions) -> Void = { _ in }) async throws -> ReplaySummary {
+        var options = ReplayOptions(target: .udp(host: "127.0.0.1", port: agentPort))
+        options.speed = nil
+        configure(&options)
+        let traces = try paths.map { try LoadedTrace.load(path: $0, typesDB: options.typesDB) }
+        let session = ReplaySession(
+            traces: traces,
+            options: options,
+            showProgress: false,
+            logger: Logger(label: "test")
+        )
+        try await session.run()
+        let summary = session.summary
+        let expected = summary.valueLists + summary.notifications
+        _ = await agent.stats.wait { $0.valueLists + $0.notifications >= expected }
+        return summary
+    }
+
+    /// Sends datagrams made by a real encoder.
+    func send(_ records: [CollectdRecord], security: EncoderSecurity = .none) async throws {
+        var encoder = NetworkEncoder(security: security)
+        var datagrams: [[UInt8]] = []
+        for record in records {
+            datagrams += encoder.add(record)
+        }
+        datagrams += encoder.flush()
+        let toSend = datagrams
+        let (socket, peer) = try await DatagramSocket.sender(to: "127.0.0.1", port: agentPort)
+        let before = agent.stats.snapshot.datagrams
+        try await socket.withStreams { _, outbound in
+            for datagram in toSend {
+                try await outbound.write(AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram)))
+            }
+        }
+        _ = await agent.stats.wait { $0.datagrams >= before + toSend.count }
+    }
+
+    /// The events the listener recorded, as record objects (`event`, `valid`, ...), in arrival order.
+    var records: [JSONValue] {
+        get throws {
+            try listener.store.lines(matching: RecordFilter(kind: .event)).map { try JSONParser().parse($0) }
+        }
+    }
+
+    /// The `event` objects the listener recorded, in arrival order.
+    var events: [JSONValue] {
+        get throws { try records.compactMap { $0["event"] } }
+    }
+
+    /// Waits until the listener holds `count` events.
+    func waitForEvents(_ count: Int) async {
+        let reached = await listener.store.wait(for: count, matching: RecordFilter(kind: .event), timeout: .seconds(60))
+        #expect(reached, "the listener did not receive \(count) events in 60 s")
+    }
+
+    /// Stops the agent gracefully and returns when it has stopped: its last tick built, its queue drained or
+    /// spooled.
+    func stopAgent() async {
+        await agentGroup.triggerGracefulShutdown()
+        _ = try? await agentTask.value
+    }
+
+    /// Starts both, runs `body`, stops the agent (if `body` has not), then the listener.
+    @discardableResult
+    static func run<T: Sendable>(
+        listener configureListener: (inout ListenerConfiguration) -> Void = { _ in },
+        agent configureAgent: (inout AgentConfiguration) -> Void = { _ in },
+        logger: Logger = Pipeline.quietLogger,
+        _ body: (Pipeline) async throws -> T
+    ) async throws -> T {
+        var listenerConfiguration = ListenerConfiguration()
+        listenerConfiguration.port = 0
+        configureListener(&listenerConfiguration)
+        let listener = try EventListener(configuration: listenerConfiguration, logger: quietLogger)
+        let listenerGroup = ServiceGroup(configuration: .init(services: [listener], logger: quietLogger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await listenerGroup.run() }
+            defer { tasks.cancelAll() }
+            let address = try #require(await listener.address)
+            var agentConfiguration = AgentConfiguration()
+            agentConfiguration.port = address.port
+            agentConfiguration.listenPort = 0
+            agentConfiguration.hostname = "compute-0"
+            agentConfiguration.clock = .trace
+            agentConfiguration.initialRetryDelay = 0.02
+            agentConfiguration.maximumRetryDelay = 0.2
+            configureAgent(&agentConfiguration)
+            let agent = try Agent(configuration: agentConfiguration, logger: logger)
+            let agentGroup = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)],
+                    logger: logger
+                )
+            )
+            let agentTask = Task { try await agentGroup.run() }
+            let pipeline = Pipeline(
+                listener: listener,
+                agent: agent,
+                listenerPort: address.port,
+                agentPort: try #require(await agent.listenAddress).port,
+                agentGroup: agentGroup,
+                agentTask: agentTask
+            )
+            let result: T
+            do {
+                result = try await body(pipeline)
+            } catch {
+                await agentGroup.triggerGracefulShutdown()
+                _ = try? await agentTask.value
+                await listenerGroup.triggerGracefulShutdown()
+                throw error
+            }
+            await agentGroup.triggerGracefulShutdown()
+            try await agentTask.value
+            await listenerGroup.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+    }
+
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+}
+
+/// A log handler that keeps every message, so a test can check what was (and was not) logged.
+final class CapturedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    var messages: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
+
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+
+    var logger: Logger {
+        Logger(label: "captured") { _ in CapturingHandler(log: self) }
+    }
+
+    struct CapturingHandler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            log.append("\(event.level) \(event.message) \(merged)")
+        }
+    }
+}
