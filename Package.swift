@@ -99,7 +99,7 @@ let package = Package(
         // The programs: a command type each, calling one library entry point.
         .executableTarget(
             name: "ves-listener",
-            dependencies: ["MockListener", .argumentParser, .logging],
+            dependencies: ["MockListener", "Platform", .argumentParser, .logging],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -109,7 +109,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ves-replay",
-            dependencies: ["Replay", "Collectd", .argumentParser, .logging],
+            dependencies: ["Replay", "Collectd", "Platform", .argumentParser, .logging, .serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         // Tests: one target per library, and EndToEndTests for the ones that run programs together.

@@ -4,6 +4,8 @@ public struct ReplayError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable {
         /// The UDP address cannot be bound.
         case listen
+        /// A flag value that cannot be used (`--rename-host`, `--sign`, ...).
+        case option
         /// An output file that cannot be written.
         case output
         /// A `--to` or `--listen` address that cannot be used.

@@ -5,7 +5,7 @@ import Testing
 @testable import Collectd
 
 /// The primitives under collectd's network security, against crypto_vectors.txt.
-@Suite struct CryptoPrimitiveTests {
+@Suite(.needsShared("collectd/vectors")) struct CryptoPrimitiveTests {
     static func fields() throws -> [String: String] {
         var fields: [String: String] = [:]
         for line in try SharedMaterial.text(CollectdVectors.path("crypto_vectors.txt")).split(separator: "\n")

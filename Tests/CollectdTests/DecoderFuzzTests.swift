@@ -156,7 +156,7 @@ struct DatagramMutator {
     }
 }
 
-@Suite struct DecoderFuzzTests {
+@Suite(.needsShared("collectd/vectors")) struct DecoderFuzzTests {
     static func environmentNumber(_ name: String) -> UInt64? {
         ProcessInfo.processInfo.environment[name].flatMap { UInt64($0) }
     }
@@ -235,7 +235,7 @@ struct DatagramMutator {
     }
 }
 
-@Suite struct TraceReaderFuzzTests {
+@Suite(.needsShared("collectd/vectors")) struct TraceReaderFuzzTests {
     /// Mutated traces of every format either read or fail with an error; none crashes or hangs a reader.
     @Test func traceReadersSurviveMutatedInput() async throws {
         let seed = DecoderFuzzTests.environmentNumber("COLLECTD_FUZZ_SEED") ?? UInt64.random(in: 0...UInt64(UInt32.max))

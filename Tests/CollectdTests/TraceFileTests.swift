@@ -142,7 +142,7 @@ struct PcapBuilder {
         }
     }
 
-    @Test(arguments: [TraceFormat.hex, .tsv, .pcap])
+    @Test(.needsShared("collectd/vectors"), arguments: [TraceFormat.hex, .tsv, .pcap])
     func datagramFormatsRoundTrip(format: TraceFormat) throws {
         let entries = try Self.sampleDatagrams().enumerated().map { index, datagram in
             TraceEntry(receiveTime: 1_700_000_000.5 + Double(index), port: 25826, payload: .datagram(datagram))
@@ -157,7 +157,7 @@ struct PcapBuilder {
         }
     }
 
-    @Test(arguments: TraceFormat.allCases)
+    @Test(.needsShared("collectd/vectors"), arguments: TraceFormat.allCases)
     func convertingKeepsTheRecords(format: TraceFormat) throws {
         let datagrams = try Self.sampleDatagrams()
         var decoder = NetworkDecoder()
@@ -247,7 +247,7 @@ struct PcapBuilder {
         #expect(throws: CollectdError.self) { try TraceFile.parse(unsupported.bytes, typesDB: types) }
     }
 
-    @Test func writesAndReadsFiles() throws {
+    @Test(.needsShared("collectd/vectors")) func writesAndReadsFiles() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("collectd-trace-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

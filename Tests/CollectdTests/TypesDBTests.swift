@@ -7,7 +7,7 @@ import Testing
         try TypesDB.load(path: SharedMaterial.path("collectd/types.db"))
     }
 
-    @Test func collectdsTypesDBParses() throws {
+    @Test(.needsShared("collectd/types.db")) func collectdsTypesDBParses() throws {
         let types = try Self.shared()
         let text = try SharedMaterial.text(SharedMaterial.path("collectd/types.db"))
         let definitions = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
@@ -27,7 +27,7 @@ import Testing
     }
 
     /// Two lines of collectd's file separate data sources with spaces only; collectd reads them as two sources.
-    @Test func spaceSeparatedDataSources() throws {
+    @Test(.needsShared("collectd/types.db")) func spaceSeparatedDataSources() throws {
         let types = try Self.shared()
         for name in ["ib_octets", "ib_packets"] {
             #expect(types.dataSources(of: name)?.map(\.name) == ["rx", "tx"], "\(name)")
@@ -39,7 +39,7 @@ import Testing
     }
 
     /// The built-in copy agrees with collectd 5.12's file for every type it holds, and holds what the project uses.
-    @Test func builtInCopyMatchesCollectd() throws {
+    @Test(.needsShared("collectd/types.db")) func builtInCopyMatchesCollectd() throws {
         let types = try Self.shared()
         let builtIn = TypesDB.builtIn
         for name in builtIn.typeNames {

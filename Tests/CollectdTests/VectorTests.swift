@@ -5,7 +5,7 @@ import Testing
 
 /// The public network-protocol vectors in ../shared/collectd/vectors decode to what an independent decoder wrote in
 /// public_vectors.decoded.jsonl.
-@Suite struct VectorTests {
+@Suite(.needsShared("collectd/vectors")) struct VectorTests {
     /// The decoded form, grouped by file and datagram index.
     static func expectations() throws -> [String: [Int: [[String: Any]]]] {
         let text = try SharedMaterial.text(CollectdVectors.path("public_vectors.decoded.jsonl"))

@@ -87,11 +87,14 @@ struct AgentExecutableTests {
         let trace = try LoadedTrace.load(path: SendingTests.virtTrace, typesDB: options.typesDB)
         try await ReplaySession(traces: [trace], options: options, showProgress: false, logger: Pipeline.quietLogger)
             .run()
-        // 18 events are built before the last tick, which a killed agent never makes
+        // 18 events are built before the last tick, which a killed agent never makes; ask for the counters until
+        // the agent has built them all (each answer is awaited), with a deadline for a stuck agent
         var built = ""
-        for _ in 0..<100 where !built.contains("18 events built") {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !built.contains("18 events built"), ContinuousClock.now < deadline {
             first.signal(SIGUSR1)
-            built = try await first.readLine() ?? ""
+            guard let line = try await first.readLine() else { break }
+            built = line
         }
         #expect(built.contains("18 events built, 0 sent"))
         first.signal(SIGKILL)

@@ -38,7 +38,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite("The agent's events equal the reference plugin's", .serialized)
+@Suite("The agent's events equal the reference plugin's", .serialized, .needsShared("reference/compare_events.py"))
 struct DifferentialTests {
     @Test(arguments: GoldenCase.all)
     func traceThroughAgentAndListener(_ golden: GoldenCase) async throws {

@@ -92,7 +92,7 @@ struct BadInputTests {
     @Test("slow and broken clients do not block others")
     func slowAndBrokenClients() async throws {
         try await ListenerHarness.run(configure: { $0.idleTimeoutSeconds = 2 }) { harness in
-            let port = Int(harness.baseURL.split(separator: ":").last!)!
+            let port = harness.port
             // a client that sends half a request head and waits
             let slow = try RawConnection(port: port)
             try slow.send("POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Le")

@@ -81,7 +81,7 @@ struct ExecutableTests {
     @Test("a port already in use is a clear error")
     func portInUse() async throws {
         try await ListenerHarness.run { harness in
-            let port = String(harness.baseURL.split(separator: ":").last!)
+            let port = String(harness.port)
             let running = try Self.start(["--port", port])
             let (status, _, errors) = try await running.finish()
             #expect(status != 0)

@@ -1,7 +1,6 @@
 import CurlClient
 import Logging
 import MockListener
-import ServiceLifecycle
 import Testing
 import VESModel
 import JSON
@@ -11,6 +10,7 @@ import Platform
 struct ListenerHarness {
     let listener: EventListener
     let baseURL: String
+    let port: Int
     let client: CurlClient
 
     /// Starts the listener, runs `body`, stops it and returns the shutdown summary with the body's result.
@@ -25,30 +25,35 @@ struct ListenerHarness {
         configure(&config)
         var logger = Logger(label: "test-listener")
         logger.logLevel = .warning
-        let listener = try EventListener(configuration: config, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [listener], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            guard let address = await listener.address else {
-                try await tasks.next()
-                throw ListenerError(code: .bind, message: "listener stopped before it was listening")
+        let runner = try ListenerRunner(configuration: config, logger: logger, handlesSignals: false)
+        return try await withThrowingTaskGroup(of: ListenerOutcome.self) { tasks in
+            tasks.addTask { try await runner.run() }
+            guard let address = await runner.address else {
+                let outcome = try await tasks.next()
+                throw ListenerError(
+                    code: .bind,
+                    message: "listener stopped before it was listening: \(String(describing: outcome?.failure))"
+                )
             }
             let harness = ListenerHarness(
-                listener: listener,
+                listener: runner.listener,
                 baseURL: address.description,
+                port: address.port,
                 client: CurlClient(configuration: configuration)
             )
             let result: T
             do {
                 result = try await body(harness)
             } catch {
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
+                await runner.stop()
+                _ = try await tasks.next()
                 throw error
             }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return (result, try listener.finish())
+            await runner.stop()
+            guard let outcome = try await tasks.next() else {
+                throw ListenerError(code: .bind, message: "the listener's run ended without an outcome")
+            }
+            return (result, outcome.summary)
         }
     }
 

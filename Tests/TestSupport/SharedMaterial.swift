@@ -48,3 +48,10 @@ public enum SharedMaterial {
         String(decoding: try bytes(path), as: UTF8.self)
     }
 }
+
+extension SharedMaterial {
+    /// Whether every one of `relatives` exists in the shared directory.
+    public static func has(_ relatives: [String]) -> Bool {
+        relatives.allSatisfy { FileManager.default.fileExists(atPath: path($0)) }
+    }
+}

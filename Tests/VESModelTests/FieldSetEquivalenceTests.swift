@@ -77,7 +77,7 @@ enum Mutation: CustomStringConvertible {
     static let badEnumValue: JSONValue = "not-an-allowed-value"
 }
 
-@Suite("Built-in VES 1.1 field set against the official file")
+@Suite("Built-in VES 1.1 field set against the official file", .needsShared("ves/schemas", "ves/samples"))
 struct FieldSetEquivalenceTests {
     let builtIn = VES11FieldSet.validator
 

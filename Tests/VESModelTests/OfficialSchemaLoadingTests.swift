@@ -4,7 +4,7 @@ import Testing
 import VESModel
 import JSON
 
-@Suite("The official schema files")
+@Suite("The official schema files", .needsShared("ves/schemas"))
 struct OfficialSchemaLoadingTests {
     @Test("title, and the official schema files all load")
     func loading() throws {

@@ -24,7 +24,7 @@ struct PluginMode: CustomTestStringConvertible, Sendable {
     ]
 }
 
-@Suite("Events of the reference collectd plugin")
+@Suite("Events of the reference collectd plugin", .needsShared("reference/seed_oracle.py", "seed/ves_plugin.py", "collectd/types.db", "ves/schemas"))
 struct ReferencePluginTests {
     static let trace = "virt-and-host.jsonl"
 

@@ -52,7 +52,7 @@ struct SampleVerdict: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite("Sample events against the expected verdicts")
+@Suite("Sample events against the expected verdicts", .needsShared("ves/samples", "ves/schemas"))
 struct SampleVerdictTests {
     @Test("the verdict file is found and lists every schema")
     func verdictFileIsRead() {

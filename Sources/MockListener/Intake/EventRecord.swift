@@ -32,6 +32,32 @@ public struct EventRecord: Sendable {
     /// The body, cut at 4 KiB, when it was not JSON.
     public var raw: String?
 
+    /// A record as the listener makes it on receipt; the store gives it its `seq` and `receivedAt`. Events and
+    /// throttling states are valid when they have no errors; rejected requests and faults never are.
+    init(
+        kind: Kind,
+        path: String,
+        route: EventRoute?,
+        status: Int,
+        errors: [Violation],
+        warnings: [Violation],
+        event: JSONValue?,
+        raw: String?
+    ) {
+        self.seq = 0
+        self.receivedAt = ""
+        self.kind = kind
+        self.path = path
+        self.apiVersion = route?.apiVersion
+        self.topic = route?.topic
+        self.status = status
+        self.valid = (kind == .event || kind == .throttlingState) && errors.isEmpty
+        self.errors = errors
+        self.warnings = warnings
+        self.event = event
+        self.raw = raw
+    }
+
     /// The event's bytes exactly as sent, used for the record line when they hold no line break.
     var rawEvent: ArraySlice<UInt8>?
 

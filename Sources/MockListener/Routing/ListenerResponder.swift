@@ -110,7 +110,11 @@ struct ListenerResponder: HTTPResponder {
 
         let document: JSONValue
         do {
-            document = try JSONParser(maxDepth: Self.maxDepth, maxBytes: configuration.maxBodyBytes).parse(body)
+            document = try JSONParser(
+                maxDepth: Self.maxDepth,
+                maxBytes: configuration.maxBodyBytes,
+                internTable: KnownNames.table
+            ).parse(body)
         } catch {
             logger.info("body is not JSON", metadata: ["path": "\(path)", "error": "\(error.message)"])
             return reject(
@@ -132,226 +136,7 @@ struct ListenerResponder: HTTPResponder {
         }
     }
 
-    private func accept(
-        single document: JSONValue,
-        body: [UInt8],
-        path: String,
-        route: EventRoute,
-        notes: [Violation]
-    ) throws -> Response {
-        var warnings = notes
-        if document["event"] == nil, document["eventList"] != nil {
-            warnings.append(.note("this body is a batch; batches go to .../eventBatch"))
-        }
-        let errors = schema(for: route).validateSingle(document)
-        let event = document["event"] ?? document
-        let status: HTTPResponse.Status = errors.isEmpty ? .accepted : .badRequest
-        var record = EventRecord(
-            seq: 0,
-            receivedAt: "",
-            kind: .event,
-            path: path,
-            apiVersion: route.apiVersion,
-            topic: route.topic,
-            status: Int(status.code),
-            valid: errors.isEmpty,
-            errors: errors,
-            warnings: warnings,
-            event: event,
-            raw: nil
-        )
-        if document["event"] != nil, let range = RawJSONSpans.member("event", in: body) {
-            record.rawEvent = body[range]
-        }
-        try keep([record])
-        return errors.isEmpty ? acceptedResponse() : invalidResponse(errors)
-    }
-
-    private func accept(
-        batch document: JSONValue,
-        body: [UInt8],
-        path: String,
-        route: EventRoute,
-        notes: [Violation]
-    ) throws -> Response {
-        guard case .array(let items)? = document["eventList"] else {
-            let violation = Violation(
-                pointer: "/eventList",
-                message: "a batch is {\"eventList\": [event, ...]}; 'eventList' is missing or not an array",
-                keyword: "required"
-            )
-            let record = EventRecord(
-                seq: 0,
-                receivedAt: "",
-                kind: .rejected,
-                path: path,
-                apiVersion: route.apiVersion,
-                topic: route.topic,
-                status: 400,
-                valid: false,
-                errors: [violation],
-                warnings: notes,
-                event: nil,
-                raw: Self.rawText(document.jsonBytes())
-            )
-            try keep([record])
-            return invalidResponse([violation])
-        }
-        let schema = schema(for: route)
-        let verdicts = items.enumerated().map { index, item in schema.validateBatchItem(item, index: index) }
-        let allErrors = verdicts.flatMap { $0 }
-        let status = allErrors.isEmpty ? 202 : 400
-        let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }
-        var records = zip(items, verdicts).map { item, errors in
-            EventRecord(
-                seq: 0,
-                receivedAt: "",
-                kind: .event,
-                path: path,
-                apiVersion: route.apiVersion,
-                topic: route.topic,
-                status: status,
-                valid: errors.isEmpty,
-                errors: errors,
-                warnings: notes,
-                event: item,
-                raw: nil
-            )
-        }
-        if let itemRanges, itemRanges.count == records.count {
-            for index in records.indices { records[index].rawEvent = body[itemRanges[index]] }
-        }
-        if records.isEmpty {
-            let violation = Violation(pointer: "/eventList", message: "the batch holds no events", keyword: "minItems")
-            var record = EventRecord(
-                seq: 0,
-                receivedAt: "",
-                kind: .rejected,
-                path: path,
-                apiVersion: route.apiVersion,
-                topic: route.topic,
-                status: 400,
-                valid: false,
-                errors: [violation],
-                warnings: notes,
-                event: nil,
-                raw: nil
-            )
-            record.raw = Self.rawText(document.jsonBytes())
-            try keep([record])
-            return invalidResponse([violation])
-        }
-        try keep(records)
-        return allErrors.isEmpty ? acceptedResponse() : invalidResponse(allErrors)
-    }
-
-    private func accept(throttlingState document: JSONValue, path: String, route: EventRoute, notes: [Violation])
-        throws -> Response
-    {
-        var errors: [Violation] = []
-        let validator = schema(for: route).validator
-        if let state = document["eventThrottlingState"] {
-            if validator.hasDefinition("eventThrottlingState") {
-                errors = validator.validate(state, definition: "eventThrottlingState", pointer: "/eventThrottlingState")
-            }
-        } else {
-            errors = [
-                Violation(
-                    pointer: "/eventThrottlingState",
-                    message: "'eventThrottlingState' is a required property",
-                    keyword: "required"
-                )
-            ]
-        }
-        let record = EventRecord(
-            seq: 0,
-            receivedAt: "",
-            kind: .throttlingState,
-            path: path,
-            apiVersion: route.apiVersion,
-            topic: route.topic,
-            status: errors.isEmpty ? 204 : 400,
-            valid: errors.isEmpty,
-            errors: errors,
-            warnings: notes,
-            event: document,
-            raw: nil
-        )
-        try keep([record])
-        return errors.isEmpty ? Response(status: .noContent) : invalidResponse(errors)
-    }
-
-    private func answerWithFault(
-        _ fault: InjectedFault,
-        request: Request,
-        context: Context,
-        route: EventRoute
-    ) async throws -> Response {
-        var body: [UInt8] = []
-        for try await chunk in request.body {
-            body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
-        }
-        let document = try? JSONParser(maxDepth: Self.maxDepth).parse(body)
-        let event = document.map { $0["event"] ?? $0 }
-        let record = EventRecord(
-            seq: 0,
-            receivedAt: "",
-            kind: .fault,
-            path: request.uri.path,
-            apiVersion: route.apiVersion,
-            topic: route.topic,
-            status: fault.dropConnection ? 0 : fault.status,
-            valid: false,
-            errors: [.note(fault.dropConnection ? "connection dropped by an injected fault" : "injected fault")],
-            warnings: [],
-            event: event,
-            raw: event == nil ? Self.rawText(body) : nil
-        )
-        try keep([record])
-        logger.info(
-            "injected fault",
-            metadata: ["status": "\(fault.status)", "drop_connection": "\(fault.dropConnection)"]
-        )
-        if fault.dropConnection {
-            try? await context.channel.close()
-            throw ListenerError(code: .fault, message: "connection dropped by an injected fault")
-        }
-        let error: RequestError =
-            fault.status >= 500
-            ? StoreFailure.requestError
-            : .serviceError("fault injected by the test-control API", status: fault.status)
-        var response = Self.json(HTTPResponse.Status(code: fault.status), error.json)
-        if fault.status == 429 || fault.status == 503 {
-            response.headers[.retryAfter] = "1"
-        }
-        return response
-    }
-
-    private func schema(for route: EventRoute) -> EventSchema {
-        configuration.schemasByVersion[route.apiVersion] ?? configuration.defaultSchema
-    }
-
-    /// Writes the records; when that fails the request is not accepted (503), so the agent keeps the events.
-    private func keep(_ records: [EventRecord]) throws {
-        do {
-            let stored = try store.append(records)
-            for record in stored where !record.valid && record.kind == .event {
-                logger.info(
-                    "invalid event",
-                    metadata: [
-                        "seq": "\(record.seq)",
-                        "domain": "\(record.domain ?? "-")",
-                        "errors": "\(record.errors.map { "\($0.pointer): \($0.message)" }.joined(separator: "; "))",
-                    ]
-                )
-            }
-        } catch {
-            logger.error("cannot keep the record: \(error.message)")
-            throw StoreFailure()
-        }
-    }
-
-    private func reject(
+    func reject(
         _ status: HTTPResponse.Status,
         _ error: RequestError,
         path: String,
@@ -359,14 +144,10 @@ struct ListenerResponder: HTTPResponder {
         raw: String?
     ) -> Response {
         let record = EventRecord(
-            seq: 0,
-            receivedAt: "",
             kind: .rejected,
             path: path,
-            apiVersion: route?.apiVersion,
-            topic: route?.topic,
+            route: route,
             status: Int(status.code),
-            valid: false,
             errors: [Violation(pointer: "", message: error.renderedText, keyword: error.messageId)],
             warnings: route?.notes.map { Violation.note($0) } ?? [],
             event: nil,
@@ -390,12 +171,12 @@ struct ListenerResponder: HTTPResponder {
         return response
     }
 
-    private func acceptedResponse() -> Response {
+    func acceptedResponse() -> Response {
         guard let commandList = control.takeCommandList() else { return Response(status: .accepted) }
         return Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
     }
 
-    private func invalidResponse(_ errors: [Violation]) -> Response {
+    func invalidResponse(_ errors: [Violation]) -> Response {
         var pointers: [String] = []
         for error in errors where !pointers.contains(error.pointer) {
             pointers.append(error.pointer.isEmpty ? "/" : error.pointer)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Logging
 import MockListener
-import ServiceLifecycle
 import UnixSignals
 
 #if canImport(Glibc)
@@ -120,44 +119,23 @@ struct VESListenerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "ves-listener")
-        let listener: EventListener
+        let runner: ListenerRunner
         do {
-            listener = try EventListener(configuration: configuration, logger: logger)
+            runner = try ListenerRunner(configuration: configuration, logger: logger)
         } catch {
             throw ValidationError(error.message)
         }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [listener],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-        )
         let announcer = Task {
-            guard let address = await listener.address else { return }
+            guard let address = await runner.address else { return }
             print("listening on \(address)")
             fflush(nil)
         }
-        var runError: (any Error)?
-        do {
-            try await group.run()
-        } catch {
-            runError = error
-        }
+        let outcome = try await runner.run()
         await announcer.value
-        let summary = try listener.finish()
-        if let runError {
-            logger.error("listener stopped: \(runError)")
-            print(summary)
-            throw ExitCode(2)
-        }
-        print(summary)
-        for line in listener.store.failureLines() { print("  " + line) }
-        if let record { print("record: \(record)") }
-        if let junit { print("junit: \(junit)") }
+        if let failure = outcome.failure { logger.error("listener stopped: \(failure)") }
+        for line in outcome.reportLines { print(line) }
         fflush(nil)
-        if strict && summary.invalid > 0 {
-            throw ExitCode(1)
-        }
+        let status = outcome.exitStatus(strict: strict)
+        if status != 0 { throw ExitCode(status) }
     }
 }

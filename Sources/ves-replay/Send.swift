@@ -1,0 +1,95 @@
+import ArgumentParser
+import Collectd
+import Logging
+import Replay
+
+struct Send: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send traces to a collectd network receiver (UDP) or a write_http endpoint (HTTP).",
+        discussion: "The last line is 'sent N value lists, M notifications in D datagrams in S s'."
+    )
+
+    @Argument(help: "Trace files, sent one after another.")
+    var traces: [String]
+
+    @Option(help: "udp://HOST:PORT (collectd network protocol) or http://HOST:PORT/PATH (collectd JSON).")
+    var to = "udp://127.0.0.1:25826"
+
+    @Option(help: "1 = recorded pace, 10 = ten times faster, max = as fast as possible.")
+    var speed = "1"
+
+    @Option(help: "At most this many value lists per second.")
+    var rate: Double?
+
+    @Option(
+        name: .customLong("shift-time"),
+        help: "now: move times so the trace starts now, keeping the gaps; none: as recorded."
+    )
+    var shiftTime = "none"
+
+    @Option(help: "Play the traces this many times (times keep increasing from loop to loop).")
+    var loop = 1
+
+    @Option(help: "Sign datagrams (HMAC-SHA-256) as USER:PASSWORD.")
+    var sign: String?
+
+    @Option(help: "Encrypt datagrams (AES-256-OFB) as USER:PASSWORD.")
+    var encrypt: String?
+
+    @Option(name: .customLong("auth-file"), help: "collectd AuthFile to decode captured signed/encrypted datagrams.")
+    var authFile: String?
+
+    @Option(name: .customLong("rename-host"), help: "OLD=NEW (repeatable).")
+    var renameHost: [String] = []
+
+    @Flag(name: .customLong("no-progress"), help: "No progress on stderr.")
+    var noProgress = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard !traces.isEmpty else { throw ValidationError("give at least one trace file") }
+        guard speed == "max" || (Double(speed).map { $0 > 0 } ?? false) else {
+            throw ValidationError("--speed takes a positive number or 'max'")
+        }
+        guard ["now", "none"].contains(shiftTime) else { throw ValidationError("--shift-time takes 'now' or 'none'") }
+        guard loop >= 1 else { throw ValidationError("--loop must be at least 1") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        guard sign == nil || encrypt == nil else { throw ValidationError("--sign and --encrypt exclude each other") }
+    }
+
+    func run() async throws {
+        let logger = try common.makeLogger()
+        let typesDB = try common.loadTypesDB()
+        var options = ReplayOptions(target: try withUserErrors { try ReplayTarget(parsing: to) })
+        options.typesDB = typesDB
+        options.speed = speed == "max" ? nil : Double(speed)
+        options.rate = rate
+        options.shiftTimeToNow = shiftTime == "now"
+        options.loops = loop
+        try withUserErrors {
+            try options.addRenames(renameHost)
+            let file = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
+            try options.setSecurity(sign: sign, encrypt: encrypt, authFile: file)
+        }
+
+        let loaded = try withUserErrors { try traces.map { try LoadedTrace.load(path: $0, typesDB: typesDB) } }
+        let session = ReplaySession(traces: loaded, options: options, showProgress: !noProgress, logger: logger)
+        do {
+            try await runService(session, logger: logger)
+        } catch {
+            logger.error("replay stopped: \(error)")
+            print(session.summary)
+            throw ExitCode(1)
+        }
+        let summary = session.summary
+        if summary.undecodable > 0 {
+            logger.warning("\(summary.undecodable) captured datagrams could not be decoded and were left out")
+        }
+        if summary.failedRequests > 0 {
+            logger.warning("\(summary.failedRequests) requests did not get a 2xx answer")
+        }
+        print(summary)
+        if summary.failedRequests > 0 { throw ExitCode(1) }
+    }
+}
