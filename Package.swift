@@ -145,7 +145,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Collectd", "JSON", "CurlClient", "TestSupport", .logging, .nioCore, .serviceLifecycle],
+            dependencies: [
+                "Replay", "Collectd", "JSON", "CurlClient", "TestSupport", .logging, .nioCore, .serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, then the Swift test suites, then the two end-to-end scripts
-# (bundled traces through the whole pipeline, and a real collectd through it). Every part runs even when an earlier
+# Runs every test: installs what is missing, then the format check, the Swift test suites, then the two end-to-end
+# scripts (bundled traces through the whole pipeline, and a real collectd through it). Every part runs even when an earlier
 # one failed; the exit status is 1 if any failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,7 @@ run_part() { # $1 name, then the command
     echo "== $name"
     if "$@"; then parts+=("$name: passed"); else parts+=("$name: FAILED"); status=1; fi
 }
+run_part "swift format lint" swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
 run_part "swift test" swift test --skip-build
 run_part "scripts/e2e.sh" bash scripts/e2e.sh
 run_part "scripts/e2e-collectd.sh" bash scripts/e2e-collectd.sh

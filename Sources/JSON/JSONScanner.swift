@@ -25,8 +25,6 @@ let exactPowersOfTen: [Double] = [
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ]
 
-
-
 /// One parse over a contiguous buffer.
 struct JSONScanner: ~Copyable {
     let base: UnsafePointer<UInt8>

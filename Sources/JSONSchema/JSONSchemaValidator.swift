@@ -1,5 +1,6 @@
 public import JSON
-public import Platform
+import Platform
+
 /// One way an instance breaks its schema.
 public struct Violation: Sendable, Hashable, Codable {
     /// RFC 6901 pointer into the instance; for `required`, the missing member itself.

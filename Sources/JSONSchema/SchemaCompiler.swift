@@ -1,4 +1,5 @@
-public import JSON
+import JSON
+
 /// Turns a draft-04 schema document into a tree of `SchemaNode`s with every `$ref` resolved, so validation
 /// does no lookups by name and builds no strings unless something is wrong.
 struct SchemaCompiler {

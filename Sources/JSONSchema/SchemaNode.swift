@@ -1,5 +1,5 @@
+import JSON
 import Synchronization
-public import JSON
 
 /// The JSON types an instance has, as a bit set. An integer has both `integer` and `number`, so it satisfies
 /// either type name; a `.number` literal such as `1.0` only has `number` (draft-04 semantics).

@@ -1,4 +1,5 @@
-public import JSON
+import JSON
+
 /// How draft-04 compares instance values, as Python's `jsonschema` does: numbers compare by value whatever
 /// their JSON spelling (`1` equals `1.0`), booleans are never numbers, objects ignore member order.
 enum SchemaValueSemantics {

@@ -1,9 +1,9 @@
 public import Collectd
 public import Logging
 public import NIOCore
+import Platform
 public import ServiceLifecycle
 import Synchronization
-import Platform
 
 #if canImport(Glibc)
     import Glibc

@@ -174,4 +174,3 @@ public final class CollectdReceiver: Service, Sendable {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
-

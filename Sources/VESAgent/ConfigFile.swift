@@ -1,5 +1,5 @@
-import VESModel
 import Platform
+import VESModel
 
 /// Reads an agent configuration file in collectd's syntax, so the `<Plugin ves_plugin>` block of an existing
 /// collectd.conf works as it is:

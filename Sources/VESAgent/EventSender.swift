@@ -1,10 +1,10 @@
 import CurlClient
 import DequeModule
+public import JSON
 public import Logging
 public import ServiceLifecycle
 import Synchronization
 import VESModel
-public import JSON
 
 #if canImport(Glibc)
     import Glibc

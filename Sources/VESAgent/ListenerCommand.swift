@@ -1,5 +1,5 @@
-import VESModel
 public import JSON
+import VESModel
 
 /// One command of a listener's `commandList` (in a 202 answer).
 public enum ListenerCommand: Sendable, Equatable {

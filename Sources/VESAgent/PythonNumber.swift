@@ -1,6 +1,6 @@
 import Collectd
-import VESModel
 import JSON
+import VESModel
 
 /// A number as the reference plugin's Python code holds it: collectd's COUNTER, DERIVE and ABSOLUTE values are
 /// Python ints, GAUGE values floats, and arithmetic keeps Python's rules (int + int is an int, anything with a

@@ -1,6 +1,6 @@
-import VESModel
 import JSON
 import Platform
+import VESModel
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,5 @@
 public import JSON
+
 /// The error body a VES event listener answers with (`requestError`, spec section "Datatype: requestError").
 ///
 /// Agents parse these to decide whether to retry, so the shapes and message ids follow the spec's

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Collectd
 import Logging
+import NIOCore
 import Platform
 import Replay
-import NIOCore
 
 #if canImport(Glibc)
     import Glibc
@@ -66,7 +66,9 @@ struct Record: AsyncParsableCommand {
         let recorder = Recorder(options: options, logger: logger)
         let announcer = Task {
             if let address = await recorder.address {
-                print("listening on \(ServiceAddress(scheme: "udp", host: address.ipAddress ?? options.host, port: address.port ?? 0))")
+                print(
+                    "listening on \(ServiceAddress(scheme: "udp", host: address.ipAddress ?? options.host, port: address.port ?? 0))"
+                )
                 fflush(nil)
             }
         }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Collectd
 import Logging
+import NIOCore
 import Replay
 import ServiceLifecycle
-import NIOCore
 import UnixSignals
 
 #if canImport(Glibc)

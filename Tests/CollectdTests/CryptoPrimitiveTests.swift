@@ -16,7 +16,7 @@ import Testing
         return fields
     }
 
-    @Test func hmacSHA256() throws {
+    @Test("hmac SHA256") func hmacSHA256() throws {
         let fields = try Self.fields()
         let key = Array(try #require(fields["password"]).utf8)
         let message = Array(try #require(fields["username"]).utf8) + Array(try #require(fields["payload_ascii"]).utf8)
@@ -24,7 +24,7 @@ import Testing
         #expect(CollectdVectors.hex(mac) == fields["hmac_sha256"])
     }
 
-    @Test func aes256OFBAndKeyDerivation() throws {
+    @Test("aes 256 OFB and key derivation") func aes256OFBAndKeyDerivation() throws {
         let fields = try Self.fields()
         let password = try #require(fields["aes_password"])
         let credentials = AuthFile.credentials(password)
@@ -41,7 +41,7 @@ import Testing
         #expect(payload.withUnsafeBytes { NetworkCrypto.sha1($0) } == Array(data[0..<20]))
     }
 
-    @Test func ofbIsItsOwnInverseOverManyBlocks() {
+    @Test("ofb is its own inverse over many blocks") func ofbIsItsOwnInverseOverManyBlocks() {
         let key = [UInt8](repeating: 7, count: 32)
         let iv = [UInt8](0..<16)
         let original = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 31) }

@@ -37,13 +37,13 @@ struct DatagramBuilder {
     }
 }
 
-@Suite struct DecoderBehaviourTests {
+@Suite("Network decoder behaviour") struct DecoderBehaviourTests {
     func decode(_ bytes: [UInt8], level: SecurityLevel = .none) -> ([CollectdRecord], DecodeFailure?) {
         var decoder = NetworkDecoder(securityLevel: level)
         return decoder.decode(bytes)
     }
 
-    @Test func valueListAndTimeResolutions() {
+    @Test("value list and time resolutions") func valueListAndTimeResolutions() {
         var builder = DatagramBuilder.identified()
         builder.number(7, 10)  // Low-resolution interval: seconds.
         builder.gauge(1.5)
@@ -77,7 +77,7 @@ struct DatagramBuilder {
         )
     }
 
-    @Test func truncatedDatagramsKeepWhatCameBefore() {
+    @Test("truncated datagrams keep what came before") func truncatedDatagramsKeepWhatCameBefore() {
         var builder = DatagramBuilder.identified()
         builder.gauge(1)
         builder.gauge(2)
@@ -93,7 +93,7 @@ struct DatagramBuilder {
         }
     }
 
-    @Test func impossibleLengthsAreBadLength() {
+    @Test("impossible lengths are bad length") func impossibleLengthsAreBadLength() {
         var short = DatagramBuilder.identified()
         short.header(0x0300, 3)  // Shorter than its own header.
         short.bytes += [0, 0, 0, 0]
@@ -115,7 +115,7 @@ struct DatagramBuilder {
         #expect(decode(values.bytes).1 == .badLength)
     }
 
-    @Test func badStringsAndValues() {
+    @Test("bad strings and values") func badStringsAndValues() {
         var unterminated = DatagramBuilder.identified()
         unterminated.header(5, 7)
         unterminated.bytes += [0x61, 0x62, 0x63]
@@ -142,7 +142,7 @@ struct DatagramBuilder {
         #expect(decode(noValues.bytes).1 == .badValues)
     }
 
-    @Test func embeddedNulEndsAStringAsInC() {
+    @Test("embedded nul ends a string as in c") func embeddedNulEndsAStringAsInC() {
         var builder = DatagramBuilder.identified()
         builder.header(5, 12)
         builder.bytes += Array("abc".utf8) + [0] + Array("def".utf8) + [0]
@@ -154,7 +154,7 @@ struct DatagramBuilder {
         #expect(list.typeInstance == "abc")
     }
 
-    @Test func incompleteRecordsAreDroppedButParsingGoesOn() {
+    @Test("incomplete records are dropped but parsing goes on") func incompleteRecordsAreDroppedButParsingGoesOn() {
         var builder = DatagramBuilder()
         builder.number(8, 1 << 40)
         builder.string(2, "load")
@@ -197,7 +197,8 @@ struct DatagramBuilder {
         )
     }
 
-    @Test func unknownPartsAreSkippedAndEveryDatagramStartsFresh() {
+    @Test("unknown parts are skipped and every datagram starts fresh")
+    func unknownPartsAreSkippedAndEveryDatagramStartsFresh() {
         var builder = DatagramBuilder.identified()
         builder.header(0x7777, 9)
         builder.bytes += [1, 2, 3, 4, 5]
@@ -223,7 +224,8 @@ struct DatagramBuilder {
         #expect(counters.valueLists == 1)
     }
 
-    @Test func plainPartsAfterAnEncryptedPartStillCountAtSecurityLevelNone() {
+    @Test("plain parts after an encrypted part still count at security level none")
+    func plainPartsAfterAnEncryptedPartStillCountAtSecurityLevelNone() {
         var inner = DatagramBuilder.identified(host: "secret")
         inner.gauge(1)
         let encrypted = EncoderSecurity.encrypt(user: "u", password: "p").seal(inner.bytes)
@@ -245,7 +247,7 @@ struct DatagramBuilder {
         #expect(strictFailure == .securityLevel)
     }
 
-    @Test func signatureCoversTheRestOfTheDatagram() {
+    @Test("signature covers the rest of the datagram") func signatureCoversTheRestOfTheDatagram() {
         var inner = DatagramBuilder.identified()
         inner.gauge(1)
         var signed = EncoderSecurity.sign(user: "u", password: "p").seal(inner.bytes)

@@ -163,7 +163,8 @@ struct DatagramMutator {
 
     /// At least 200,000 datagrams per run through decoders at every security level, with and without an auth
     /// file. Prints its seed; `COLLECTD_FUZZ_SEED=<seed>` replays a run, `COLLECTD_FUZZ_ITERATIONS=<n>` runs longer.
-    @Test func decoderSurvivesRandomAndMutatedDatagrams() async throws {
+    @Test("decoder survives random and mutated datagrams") func decoderSurvivesRandomAndMutatedDatagrams() async throws
+    {
         let seed = Self.environmentNumber("COLLECTD_FUZZ_SEED") ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let iterations = Int(Self.environmentNumber("COLLECTD_FUZZ_ITERATIONS") ?? 200_000)
         // Written before anything runs, unbuffered, so a crash still leaves the seed to replay.
@@ -237,7 +238,7 @@ struct DatagramMutator {
 
 @Suite(.needsShared("collectd/vectors")) struct TraceReaderFuzzTests {
     /// Mutated traces of every format either read or fail with an error; none crashes or hangs a reader.
-    @Test func traceReadersSurviveMutatedInput() async throws {
+    @Test("trace readers survive mutated input") func traceReadersSurviveMutatedInput() async throws {
         let seed = DecoderFuzzTests.environmentNumber("COLLECTD_FUZZ_SEED") ?? UInt64.random(in: 0...UInt64(UInt32.max))
         FileHandle.standardError.write(Data("collectd trace fuzz: seed \(seed)\n".utf8))
         // Thousands of parses: off the cooperative pool, so live listener tests running alongside keep a thread.

@@ -1,9 +1,9 @@
 import Collectd
-import Testing
 import TestSupport
+import Testing
 
 /// Encoding then decoding gives back what went in, packed as collectd packs it.
-@Suite struct NetworkRoundTripTests {
+@Suite("Network encoder and decoder round trips") struct NetworkRoundTripTests {
     static let pieter = (user: "pieter", password: "aapje1234")
 
     static let securities: [EncoderSecurity] = [
@@ -79,7 +79,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: securities)
+    @Test("value lists round trip", arguments: securities)
     func valueListsRoundTrip(security: EncoderSecurity) {
         let lists = Self.sampleLists()
         var encoder = NetworkEncoder(security: security)
@@ -110,7 +110,7 @@ import TestSupport
         #expect(decoder.counters.ok == datagrams.count)
     }
 
-    @Test(arguments: securities)
+    @Test("notifications round trip each in its own datagram", arguments: securities)
     func notificationsRoundTripEachInItsOwnDatagram(security: EncoderSecurity) {
         var encoder = NetworkEncoder(security: security)
         var decoder = Self.decoder(for: security)
@@ -128,7 +128,7 @@ import TestSupport
         #expect(records == [.values(Self.sampleLists(count: 1)[0])])
     }
 
-    @Test func fieldsAreWrittenOnlyWhenTheyChange() {
+    @Test("fields are written only when they change") func fieldsAreWrittenOnlyWhenTheyChange() {
         let list = Self.sampleLists(count: 1)[0]
         var encoder = NetworkEncoder()
         _ = encoder.add(list)
@@ -144,7 +144,8 @@ import TestSupport
         #expect(datagram.starts(with: [0x00, 0x00]))
     }
 
-    @Test func manyValueListsSplitAcrossDatagramsOfTheConfiguredSize() {
+    @Test("many value lists split across datagrams of the configured size")
+    func manyValueListsSplitAcrossDatagramsOfTheConfiguredSize() {
         let lists = Self.sampleLists(count: 5000)
         for maxSize in [1452, 512, 9000] {
             var encoder = NetworkEncoder(maxDatagramSize: maxSize)
@@ -163,7 +164,7 @@ import TestSupport
         }
     }
 
-    @Test func longStringsAreCutAsCollectdsFieldsCutThem() {
+    @Test("long strings are cut as collectds fields cut them") func longStringsAreCutAsCollectdsFieldsCutThem() {
         let longHost = String(repeating: "h", count: 126) + "é" + "tail"  // 'é' straddles byte 127.
         let list = ValueList(
             host: longHost,
@@ -197,7 +198,7 @@ import TestSupport
         #expect(decodedNotification.message == String(repeating: "m", count: 255))
     }
 
-    @Test func recordsThatCannotBeSentAreDroppedAndCounted() {
+    @Test("records that cannot be sent are dropped and counted") func recordsThatCannotBeSentAreDroppedAndCounted() {
         var encoder = NetworkEncoder()
         var list = Self.sampleLists(count: 1)[0]
         list.values = []
@@ -210,7 +211,8 @@ import TestSupport
 
     /// collectd's own datagrams come out byte for byte when their records are encoded again: the same part order,
     /// the same "only when changed" rule, the same packing. (go-collectd's datagrams order parts differently.)
-    @Test(.needsShared("collectd/vectors")) func reencodingCollectdDatagramsGivesTheSameBytes() throws {
+    @Test("reencoding collectd datagrams gives the same bytes", .needsShared("collectd/vectors"))
+    func reencodingCollectdDatagramsGivesTheSameBytes() throws {
         var datagrams = try CollectdVectors.datagrams("collectd_libcollectdclient_network_parse_test.hex")
         datagrams.append(try CollectdVectors.datagrams("logstash_codec_collectd_spec.hex")[0])
         for (index, original) in datagrams.enumerated() {
@@ -223,7 +225,7 @@ import TestSupport
         }
     }
 
-    @Test func sealedDatagramsCarryTheSecurityHeader() {
+    @Test("sealed datagrams carry the security header") func sealedDatagramsCarryTheSecurityHeader() {
         let payload: [UInt8] = Array(NetworkRoundTripTests.sampleLists(count: 1).map { _ in [0, 1, 2] }.joined())
         let signed = EncoderSecurity.sign(user: "u", password: "p").seal(payload)
         #expect(signed.count == payload.count + 37)

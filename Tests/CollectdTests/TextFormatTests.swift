@@ -94,10 +94,10 @@ func textSampleNotifications() -> [Collectd.Notification] {
     ]
 }
 
-@Suite struct CollectdJSONTests {
+@Suite("collectd JSON as write_http writes it") struct CollectdJSONTests {
     let types = TypesDB.builtIn
 
-    @Test func writesValueListsAsWriteHTTPDoes() {
+    @Test("writes value lists as write HTTP does") func writesValueListsAsWriteHTTPDoes() {
         let line = CollectdJSON.encode(.values(textSampleLists()[1]), typesDB: types)
         #expect(
             line
@@ -111,7 +111,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(load.hasSuffix(#","recv_time":1414372780.250000}"#))
     }
 
-    @Test func valueListsAndNotificationsRoundTrip() throws {
+    @Test("value lists and notifications round trip") func valueListsAndNotificationsRoundTrip() throws {
         var records = textSampleLists().map(CollectdRecord.values)
         records += textSampleNotifications().map(CollectdRecord.notification)
         for record in records {
@@ -130,7 +130,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(try CollectdJSON.decode(line: array, typesDB: types) == records)
     }
 
-    @Test func readsWhatCollectdWrites() throws {
+    @Test("reads what collectd writes") func readsWhatCollectdWrites() throws {
         let line =
             #"[{"values":[1901474177],"dstypes":["counter"],"dsnames":["value"],"time":1280959128.000,"#
             + #""interval":10.000,"host":"leeloo.octo.it","plugin":"cpu","plugin_instance":"0","type":"cpu","#
@@ -150,7 +150,9 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(second.values == [.gauge(.nan), .gauge(2.5)])
     }
 
-    @Test func typesComeFromTheTypesDBWhenDstypesAreMissing() throws {
+    @Test("types come from the types DB when dstypes are missing") func typesComeFromTheTypesDBWhenDstypesAreMissing()
+        throws
+    {
         let line = #"{"values":[1,2],"time":10,"host":"h","plugin":"interface","type":"if_octets"}"#
         let records = try CollectdJSON.decode(line: line, typesDB: types)
         guard case .values(let list)? = records.first else {
@@ -168,7 +170,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(CollectdJSON.encode(unknown[0], typesDB: types).contains(#""dsnames":["value"]"#))
     }
 
-    @Test func readsWriteHTTPsNotificationShape() throws {
+    @Test("reads write_http's notification shape") func readsWriteHTTPsNotificationShape() throws {
         let line =
             #"[{"labels":{"alertname":"collectd_cpu_percent","instance":"compute-0","cpu":"0","type":"idle","#
             + #""severity":"FAILURE","service":"collectd"},"annotations":{"summary":"CPU idle too low"},"#
@@ -228,7 +230,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(CollectdJSON.encodeAlert(alerts[1]).contains(#""alertname":"collectd_interface_if_octets""#))
     }
 
-    @Test func badLinesGiveErrorsAPersonCanAct() {
+    @Test("bad lines give errors a person can act") func badLinesGiveErrorsAPersonCanAct() {
         let cases: [(String, String)] = [
             ("{not json", "json.syntax"),
             ("42", "json.shape"),
@@ -253,11 +255,11 @@ func textSampleNotifications() -> [Collectd.Notification] {
     }
 }
 
-@Suite struct PutvalTextTests {
+@Suite("PUTVAL and PUTNOTIF text") struct PutvalTextTests {
     let types = TypesDB.builtIn
     let now = CollectdTime(seconds: 1_700_000_000)
 
-    @Test func parsesExecStyleLines() throws {
+    @Test("parses exec style lines") func parsesExecStyleLines() throws {
         let records = try PutvalText.parse(
             line: #"PUTVAL "myhost/cpu-0/cpu-idle" interval=10 1414372779.057:123 N:124"#,
             typesDB: types,
@@ -301,7 +303,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(df.interval == CollectdTime(seconds: 20.5))
     }
 
-    @Test func parsesNotifications() throws {
+    @Test("parses notifications") func parsesNotifications() throws {
         let records = try PutvalText.parse(
             line: #"PUTNOTIF severity=WARNING time=1433260794 host=test.example.com plugin=load "#
                 + #"plugin_instance=1 type=load type_instance=nice message="Test Message""#,
@@ -311,7 +313,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         #expect(records == [.notification(textSampleNotifications()[0])])
     }
 
-    @Test func formatThenParseIsTheIdentity() throws {
+    @Test("format then parse is the identity") func formatThenParseIsTheIdentity() throws {
         var records = textSampleLists().map(CollectdRecord.values)
         records += textSampleNotifications().map(CollectdRecord.notification)
         for record in records {
@@ -324,7 +326,7 @@ func textSampleNotifications() -> [Collectd.Notification] {
         )
     }
 
-    @Test func badLinesGiveErrorsAPersonCanAct() {
+    @Test("bad lines give errors a person can act") func badLinesGiveErrorsAPersonCanAct() {
         let cases: [(String, String)] = [
             ("LISTVAL", "putval.command"),
             ("PUTVAL host/cpu/cpu", "putval.syntax"),
@@ -353,8 +355,8 @@ func textSampleNotifications() -> [Collectd.Notification] {
     }
 }
 
-@Suite struct CollectdTimeTests {
-    @Test func conversionsFollowCollectd() {
+@Suite("collectd time") struct CollectdTimeTests {
+    @Test("conversions follow collectd") func conversionsFollowCollectd() {
         #expect(CollectdTime(seconds: 10).raw == 10 << 30)
         #expect(CollectdTime(wholeSeconds: 3).seconds == 3)
         #expect(CollectdTime(seconds: -1) == .zero)

@@ -79,14 +79,14 @@ struct PcapBuilder {
     }
 }
 
-@Suite struct TraceFileTests {
+@Suite("Trace files") struct TraceFileTests {
     let types = TypesDB.builtIn
 
     static func sampleDatagrams() throws -> [[UInt8]] {
         Array(try CollectdVectors.datagrams("collectd_libcollectdclient_network_parse_test.hex").prefix(3))
     }
 
-    @Test func detectsEveryFormatByContent() {
+    @Test("detects every format by content") func detectsEveryFormatByContent() {
         func detect(_ text: String) -> TraceFormat? { TraceFile.detectFormat(Array(text.utf8)) }
         #expect(detect("{\"values\":[1]}\n") == .json)
         #expect(detect("\n# comment\n[{\"values\":[1]}]\n") == .json)
@@ -103,7 +103,7 @@ struct PcapBuilder {
         #expect(TraceFormat(path: "/x.y/trace") == nil)
     }
 
-    @Test func readsTheJSONAndPutvalFixtures() throws {
+    @Test("reads the JSON and putval fixtures") func readsTheJSONAndPutvalFixtures() throws {
         let (jsonFormat, jsonEntries) = try TraceFile.read(
             path: SharedMaterial.fixture("collectd/host-sample.jsonl"),
             typesDB: types
@@ -142,7 +142,7 @@ struct PcapBuilder {
         }
     }
 
-    @Test(.needsShared("collectd/vectors"), arguments: [TraceFormat.hex, .tsv, .pcap])
+    @Test("datagram formats round trip", .needsShared("collectd/vectors"), arguments: [TraceFormat.hex, .tsv, .pcap])
     func datagramFormatsRoundTrip(format: TraceFormat) throws {
         let entries = try Self.sampleDatagrams().enumerated().map { index, datagram in
             TraceEntry(receiveTime: 1_700_000_000.5 + Double(index), port: 25826, payload: .datagram(datagram))
@@ -157,7 +157,7 @@ struct PcapBuilder {
         }
     }
 
-    @Test(.needsShared("collectd/vectors"), arguments: TraceFormat.allCases)
+    @Test("converting keeps the records", .needsShared("collectd/vectors"), arguments: TraceFormat.allCases)
     func convertingKeepsTheRecords(format: TraceFormat) throws {
         let datagrams = try Self.sampleDatagrams()
         var decoder = NetworkDecoder()
@@ -187,7 +187,7 @@ struct PcapBuilder {
         return record
     }
 
-    @Test func readsPcapOfEveryLinkType() throws {
+    @Test("reads pcap of every link type") func readsPcapOfEveryLinkType() throws {
         let payloads: [[UInt8]] = [[0, 0, 0, 5, 0x41], [1, 2, 3], Array(repeating: 7, count: 1400)]
         let port: UInt16 = 25826
         let cases: [(String, PcapBuilder, ([UInt8]) -> [UInt8])] = [
@@ -247,7 +247,7 @@ struct PcapBuilder {
         #expect(throws: CollectdError.self) { try TraceFile.parse(unsupported.bytes, typesDB: types) }
     }
 
-    @Test(.needsShared("collectd/vectors")) func writesAndReadsFiles() throws {
+    @Test("writes and reads files", .needsShared("collectd/vectors")) func writesAndReadsFiles() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("collectd-trace-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -259,7 +259,7 @@ struct PcapBuilder {
         #expect(read.map(\.payload) == entries.map(\.payload))
     }
 
-    @Test func badTracesGiveErrorsAPersonCanAct() {
+    @Test("bad traces give errors a person can act") func badTracesGiveErrorsAPersonCanAct() {
         let cases: [(String, String)] = [
             ("", "trace.empty"),
             ("what is this\n", "trace.format"),

@@ -2,12 +2,12 @@ import Collectd
 import TestSupport
 import Testing
 
-@Suite struct TypesDBTests {
+@Suite("types.db") struct TypesDBTests {
     static func shared() throws -> TypesDB {
         try TypesDB.load(path: SharedMaterial.path("collectd/types.db"))
     }
 
-    @Test(.needsShared("collectd/types.db")) func collectdsTypesDBParses() throws {
+    @Test("collectds types DB parses", .needsShared("collectd/types.db")) func collectdsTypesDBParses() throws {
         let types = try Self.shared()
         let text = try SharedMaterial.text(SharedMaterial.path("collectd/types.db"))
         let definitions = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
@@ -27,7 +27,7 @@ import Testing
     }
 
     /// Two lines of collectd's file separate data sources with spaces only; collectd reads them as two sources.
-    @Test(.needsShared("collectd/types.db")) func spaceSeparatedDataSources() throws {
+    @Test("space separated data sources", .needsShared("collectd/types.db")) func spaceSeparatedDataSources() throws {
         let types = try Self.shared()
         for name in ["ib_octets", "ib_packets"] {
             #expect(types.dataSources(of: name)?.map(\.name) == ["rx", "tx"], "\(name)")
@@ -39,7 +39,8 @@ import Testing
     }
 
     /// The built-in copy agrees with collectd 5.12's file for every type it holds, and holds what the project uses.
-    @Test(.needsShared("collectd/types.db")) func builtInCopyMatchesCollectd() throws {
+    @Test("built in copy matches collectd", .needsShared("collectd/types.db")) func builtInCopyMatchesCollectd() throws
+    {
         let types = try Self.shared()
         let builtIn = TypesDB.builtIn
         for name in builtIn.typeNames {
@@ -56,12 +57,12 @@ import Testing
         }
     }
 
-    @Test func systemOrBuiltInAlwaysHasTheBasics() {
+    @Test("system or built in always has the basics") func systemOrBuiltInAlwaysHasTheBasics() {
         let types = TypesDB.systemOrBuiltIn()
         #expect(types.dataSources(of: "cpu")?.first?.type == .derive)
     }
 
-    @Test func badLinesNameTheirLine() {
+    @Test("bad lines name their line") func badLinesNameTheirLine() {
         for (text, line) in [
             ("cpu value:DERIVE:0:U\nbroken value:DERIVE:0\n", 2),
             ("# comment\n\nodd value:WEIRD:0:U\n", 3),
@@ -79,7 +80,7 @@ import Testing
         #expect(throws: CollectdError.self) { try TypesDB.load(path: "/nonexistent/types.db") }
     }
 
-    @Test func mergingLetsTheLaterDefinitionWin() throws {
+    @Test("merging lets the later definition win") func mergingLetsTheLaterDefinitionWin() throws {
         let extra = try TypesDB(parsing: "cpu value:GAUGE:0:100\nmy_type a:GAUGE:U:U\n")
         let merged = TypesDB.builtIn.merging(extra)
         #expect(merged.dataSources(of: "cpu")?.first?.type == .gauge)
@@ -88,8 +89,8 @@ import Testing
     }
 }
 
-@Suite struct AuthFileTests {
-    @Test func parsesCollectdsFormat() throws {
+@Suite("collectd auth files") struct AuthFileTests {
+    @Test("parses collectds format") func parsesCollectdsFormat() throws {
         let auth = try AuthFile(
             parsing: """
                 # users
@@ -107,7 +108,7 @@ import Testing
         #expect(auth.userNames == ["admin", "pieter", "spaced"])
     }
 
-    @Test func aLineWithoutColonIsAnError() {
+    @Test("a line without colon is an error") func aLineWithoutColonIsAnError() {
         do {
             _ = try AuthFile(parsing: "ok: fine\njust-a-name\n")
             Issue.record("expected an error")

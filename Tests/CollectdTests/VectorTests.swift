@@ -19,7 +19,7 @@ import Testing
         return groups
     }
 
-    @Test(arguments: CollectdVectors.files)
+    @Test("vector file decodes as documented", arguments: CollectdVectors.files)
     func vectorFileDecodesAsDocumented(file: String) throws {
         let groups = try Self.expectations()
         let datagrams = try CollectdVectors.datagrams(file)
@@ -102,7 +102,8 @@ import Testing
         }
     }
 
-    @Test func signedDatagramWithoutAuthFileIsAcceptedUnverified() throws {
+    @Test("signed datagram without auth file is accepted unverified")
+    func signedDatagramWithoutAuthFileIsAcceptedUnverified() throws {
         let datagrams = try CollectdVectors.datagrams("logstash_codec_collectd_spec.hex")
         for index in [4, 5] {
             var decoder = NetworkDecoder()
@@ -116,7 +117,7 @@ import Testing
         }
     }
 
-    @Test func securityLevelsAreEnforcedAsCollectdDoes() throws {
+    @Test("security levels are enforced as collectd does") func securityLevelsAreEnforcedAsCollectdDoes() throws {
         let datagrams = try CollectdVectors.datagrams("logstash_codec_collectd_spec.hex")
         let (plain, signed, badSigned, encrypted) = (datagrams[0], datagrams[4], datagrams[5], datagrams[6])
         func run(_ level: SecurityLevel, _ auth: AuthFile?, _ datagram: [UInt8]) -> (Int, DecodeFailure?) {
@@ -145,7 +146,7 @@ import Testing
         #expect(run(.none, wrongPassword, encrypted) == (0, .decryptFailed))
     }
 
-    @Test func cryptoVectorsHold() throws {
+    @Test("crypto vectors hold") func cryptoVectorsHold() throws {
         var fields: [String: String] = [:]
         for line in try SharedMaterial.text(CollectdVectors.path("crypto_vectors.txt")).split(separator: "\n")
         where !line.hasPrefix("#") {

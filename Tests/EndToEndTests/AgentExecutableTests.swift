@@ -1,11 +1,11 @@
 import Foundation
 import MockListener
+import Platform
 import Replay
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import Platform
 
 #if canImport(Glibc)
     import Glibc
@@ -14,7 +14,9 @@ import Platform
 /// The built `ves-agent` program, as operators and scripts use it.
 @Suite("ves-agent executable", .serialized)
 struct AgentExecutableTests {
-    @Test func printConfigShowsPrecedenceAndMasksThePassword() async throws {
+    @Test("print config shows precedence and masks the password") func printConfigShowsPrecedenceAndMasksThePassword()
+        async throws
+    {
         let file = try TemporaryFile.write(
             "<Plugin ves_plugin>\n  Port 8080\n  Topic \"t\"\n  Password \"from-file\"\n</Plugin>\n"
         )
@@ -35,7 +37,7 @@ struct AgentExecutableTests {
         #expect(!run.rest.contains("from-env") && !run.rest.contains("from-file"))
     }
 
-    @Test func badKeyOrValueStopsStartUpNamingTheKey() async throws {
+    @Test("bad key or value stops start up naming the key") func badKeyOrValueStopsStartUpNamingTheKey() async throws {
         let file = try TemporaryFile.write("SendEventIntervall 20\n")
         defer { try? FileManager.default.removeItem(atPath: file) }
         let unknown = try await RunningProgram("ves-agent", ["--config", file]).finish()
@@ -49,7 +51,8 @@ struct AgentExecutableTests {
         #expect(missing.errors.contains("/nonexistent.conf"))
     }
 
-    @Test func aPortInUseIsAClearErrorNotASharedPort() async throws {
+    @Test("a port in use is a clear error not a shared port") func aPortInUseIsAClearErrorNotASharedPort() async throws
+    {
         let first = try RunningProgram("ves-agent", ["--listen", "127.0.0.1:0", "--log-level", "warning"])
         let line = try #require(try await first.readLine())
         let address = try #require(line.split(separator: " ").last.map(String.init))
@@ -63,7 +66,8 @@ struct AgentExecutableTests {
         #expect(try await first.finish().status == 0)
     }
 
-    @Test func aKilledAgentsQueueIsSentByTheNextStart() async throws {
+    @Test("a killed agents queue is sent by the next start") func aKilledAgentsQueueIsSentByTheNextStart() async throws
+    {
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: spool) }
@@ -111,7 +115,9 @@ struct AgentExecutableTests {
         await listener.stop()
     }
 
-    @Test func runsReportsStatsOnSIGUSR1AndStopsOnSIGTERM() async throws {
+    @Test("runs reports stats on SIGUSR1 and stops on SIGTERM") func runsReportsStatsOnSIGUSR1AndStopsOnSIGTERM()
+        async throws
+    {
         let listener = try await ListenerProcess.start(port: 0)
         let listenerPort = try #require(await listener.listener.address).port
         let program = try RunningProgram(

@@ -1,10 +1,10 @@
 import Foundation
+import JSON
 import MockListener
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import JSON
 
 @Suite("Agent transport and clocks", .serialized)
 struct AgentTransportTests {
@@ -29,7 +29,7 @@ struct AgentTransportTests {
         )
     }
 
-    @Test func httpsVerifiedAgainstCACertificate() async throws {
+    @Test("https verified against CA certificate") func httpsVerifiedAgainstCACertificate() async throws {
         try await Self.withHTTPSPipeline(agent: { $0.caCertificate = $1 }) { pipeline in
             #expect(pipeline.agent.core.configuration.eventListenerURL.hasPrefix("https://"))
             try await pipeline.replay([SendingTests.virtTrace])
@@ -39,7 +39,7 @@ struct AgentTransportTests {
         }
     }
 
-    @Test func httpsRefusesAnUntrustedCertificate() async throws {
+    @Test("https refuses an untrusted certificate") func httpsRefusesAnUntrustedCertificate() async throws {
         try await Self.withHTTPSPipeline(agent: { configuration, _ in configuration.shutdownTimeout = 0.2 }) {
             pipeline in
             try await pipeline.replay([SendingTests.virtTrace])
@@ -53,7 +53,7 @@ struct AgentTransportTests {
         }
     }
 
-    @Test func wallClockTicksEveryInterval() async throws {
+    @Test("wall clock ticks every interval") func wallClockTicksEveryInterval() async throws {
         try await Pipeline.run(
             agent: {
                 $0.clock = .wall

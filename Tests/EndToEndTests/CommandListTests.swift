@@ -1,12 +1,12 @@
 import Collectd
 import Foundation
+import JSON
 import MockListener
 import Replay
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import JSON
 
 /// The listener's commandList, in every shape the specs use, changes what the agent sends.
 @Suite("Listener commands", .serialized)
@@ -45,7 +45,7 @@ struct CommandListTests {
         ]
     ]
 
-    @Test func intervalChangeThrottlingAndState() async throws {
+    @Test("interval change throttling and state") func intervalChangeThrottlingAndState() async throws {
         let records = try Self.records("guest")
         let firstTime = try #require(records.first?.time.seconds)
         // the first tick is at the first time + 20 s: phase one reaches a little past it
@@ -87,7 +87,7 @@ struct CommandListTests {
         #expect(log.messages.contains { $0.contains("heartbeats every 60 s") })
     }
 
-    @Test func intervalChangeToZeroRestoresTheConfiguredOne() {
+    @Test("interval change to zero restores the configured one") func intervalChangeToZeroRestoresTheConfiguredOne() {
         let commands = ListenerCommand.parse(
             body: Array(
                 #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 0}}]}"#

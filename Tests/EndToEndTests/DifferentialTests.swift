@@ -1,10 +1,10 @@
 import Foundation
+import JSON
 import MockListener
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import JSON
 
 /// One trace in one mode, compared with the golden file the reference plugin made for it
 /// (`scripts/make-golden.sh`, which runs `seed_oracle.py`).
@@ -40,7 +40,7 @@ struct GoldenCase: CustomTestStringConvertible, Sendable {
 
 @Suite("The agent's events equal the reference plugin's", .serialized, .needsShared("reference/compare_events.py"))
 struct DifferentialTests {
-    @Test(arguments: GoldenCase.all)
+    @Test("trace through agent and listener", arguments: GoldenCase.all)
     func traceThroughAgentAndListener(_ golden: GoldenCase) async throws {
         try #require(PythonRunner.executable != nil, "python3 runs compare_events.py; install python3")
         let crashTicks = try golden.crashTicks()

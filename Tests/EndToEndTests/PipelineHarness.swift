@@ -1,16 +1,16 @@
 import Collectd
 import Foundation
+import JSON
 import Logging
 import MockListener
 import NIOCore
+import Platform
 import Replay
 import ServiceLifecycle
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import JSON
-import Platform
 
 /// A listener and an agent in-process, both on port 0, talking real HTTP and real UDP: the agent is stopped
 /// gracefully (its last tick, its queue drained) before the listener.

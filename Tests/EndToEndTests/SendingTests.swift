@@ -1,15 +1,15 @@
 import Collectd
 import Foundation
+import JSON
 import Logging
 import MockListener
+import Platform
 import Replay
 import ServiceLifecycle
 import TestSupport
 import Testing
 import VESAgent
 import VESModel
-import JSON
-import Platform
 
 /// The agent against the real listener when the listener misbehaves: nothing is lost, order is kept.
 @Suite("Sending without losing events", .serialized)
@@ -22,7 +22,7 @@ struct SendingTests {
         events.compactMap { $0["commonEventHeader"]?["eventId"]?.stringValue.flatMap { Int($0) } }
     }
 
-    @Test func listenerAnswering503ThenRecovering() async throws {
+    @Test("listener answering 503 then recovering") func listenerAnswering503ThenRecovering() async throws {
         try await Pipeline.run { pipeline in
             pipeline.listener.control.enqueue(fault: InjectedFault(status: 503, count: 6))
             try await pipeline.replay([Self.virtTrace])
@@ -37,7 +37,8 @@ struct SendingTests {
         }
     }
 
-    @Test func listenerDroppingConnectionsThenRecovering() async throws {
+    @Test("listener dropping connections then recovering") func listenerDroppingConnectionsThenRecovering() async throws
+    {
         try await Pipeline.run { pipeline in
             pipeline.listener.control.enqueue(fault: InjectedFault(status: 503, count: 3, dropConnection: true))
             try await pipeline.replay([Self.virtTrace])
@@ -48,7 +49,7 @@ struct SendingTests {
         }
     }
 
-    @Test func slowAnswersTimeOutAndAreRetried() async throws {
+    @Test("slow answers time out and are retried") func slowAnswersTimeOutAndAreRetried() async throws {
         try await Pipeline.run(agent: { $0.timeout = 0.3 }) { pipeline in
             pipeline.listener.control.enqueue(fault: InjectedFault(status: 202, count: 2, delayMilliseconds: 1500))
             try await pipeline.replay([Self.virtTrace])
@@ -63,7 +64,7 @@ struct SendingTests {
         }
     }
 
-    @Test func listenerDownAtStartThenUp() async throws {
+    @Test("listener down at start then up") func listenerDownAtStartThenUp() async throws {
         // Learn a free port by binding a listener, then stop it: the agent starts with nothing listening there.
         let port = try await ListenerProcess.freePort()
         var configuration = AgentConfiguration()
@@ -95,7 +96,8 @@ struct SendingTests {
         await listener.stop()
     }
 
-    @Test func badCredentialsAreNotRetriedAndNoSecretIsLogged() async throws {
+    @Test("bad credentials are not retried and no secret is logged")
+    func badCredentialsAreNotRetriedAndNoSecretIsLogged() async throws {
         let log = CapturedLog()
         try await Pipeline.run(
             listener: { $0.credentials = Credentials(username: "ves", password: "right-password") },
@@ -121,7 +123,7 @@ struct SendingTests {
         #expect(!messages.contains { $0.contains(Data("ves:wrong-s3cret".utf8).base64EncodedString()) })
     }
 
-    @Test func batchModePostsToEventBatch() async throws {
+    @Test("batch mode posts to event batch") func batchModePostsToEventBatch() async throws {
         try await Pipeline.run(agent: { $0.batchSize = 5 }) { pipeline in
             try await pipeline.replay([Self.virtTrace])
             await pipeline.stopAgent()
@@ -133,7 +135,7 @@ struct SendingTests {
         }
     }
 
-    @Test func restartSendsSpooledEvents() async throws {
+    @Test("restart sends spooled events") func restartSendsSpooledEvents() async throws {
         let spool = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: spool, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: spool) }
@@ -160,7 +162,7 @@ struct SendingTests {
         #expect(left.isEmpty, "a delivered queue leaves an empty spool")
     }
 
-    @Test func fullQueueDropsTheOldestAndCountsThem() async throws {
+    @Test("full queue drops the oldest and counts them") func fullQueueDropsTheOldestAndCountsThem() async throws {
         let log = CapturedLog()
         try await Pipeline.run(
             agent: {
@@ -235,7 +237,7 @@ struct ListenerProcess: Sendable {
 
 @Suite("Receiving collectd's network protocol")
 struct ReceivingTests {
-    @Test func encryptedOnlyUnderSecurityLevelEncrypt() async throws {
+    @Test("encrypted only under security level encrypt") func encryptedOnlyUnderSecurityLevelEncrypt() async throws {
         let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString)").path
         try "collectd: s3cret\n".write(toFile: auth, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: auth) }

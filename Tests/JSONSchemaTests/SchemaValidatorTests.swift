@@ -1,7 +1,7 @@
-import TestSupport
-import Testing
 import JSON
 import JSONSchema
+import TestSupport
+import Testing
 
 @Suite("JSON Schema draft-04 keywords")
 struct SchemaValidatorTests {

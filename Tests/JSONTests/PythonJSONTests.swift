@@ -1,10 +1,10 @@
 import Foundation
+import JSON
 import TestSupport
 import Testing
-import JSON
 
-@Suite struct PythonJSONTests {
-    @Test func roundsLikePython() {
+@Suite("Python's json.dumps and repr") struct PythonJSONTests {
+    @Test("rounds like python") func roundsLikePython() {
         // round(2.675, 2) is 2.67 in Python: 2.675 is stored as 2.67499999...
         #expect(PythonJSON.round(2.675, digits: 2) == 2.67)
         #expect(PythonJSON.round(0.125, digits: 2) == 0.12)
@@ -13,7 +13,7 @@ import JSON
         #expect(PythonJSON.round(-1.005, digits: 2) == -1.0)
     }
 
-    @Test func dumpsLikePython() {
+    @Test("dumps like python") func dumpsLikePython() {
         let value: JSONValue = ["a": 1.1, "b": [1, "é\n"], "c": 1_732_500_000_123_456.0, "d": 5.0]
         #expect(PythonJSON.dumps(value) == #"{"a": 1.1, "b": [1, "\u00e9\n"], "c": 1732500000123456.0, "d": 5.0}"#)
         #expect(PythonJSON.floatRepr(1e16) == "1e+16")
@@ -21,7 +21,7 @@ import JSON
     }
 
     /// 20,000 awkward doubles: `round(x, 2)`, `round(x, 3)` and `repr(x)` equal Python's, digit for digit.
-    @Test func roundAndReprAgreeWithPython() async throws {
+    @Test("round and repr agree with python") func roundAndReprAgreeWithPython() async throws {
         try #require(PythonRunner.executable != nil, "python3 is needed to compare with Python")
         var generator = SystemRandomNumberGenerator()
         var values: [Double] = [0.005, 0.015, 0.025, 1.005, 2.675, 1e15, 9.1e15, 1e16, 1.5e-5, -0.0, 123456.785]

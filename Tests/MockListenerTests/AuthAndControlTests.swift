@@ -1,8 +1,8 @@
 import CurlClient
+import JSON
 import MockListener
 import Testing
 import VESModel
-import JSON
 
 @Suite("Basic authentication")
 struct AuthTests {

@@ -1,8 +1,8 @@
 import CurlClient
+import JSON
 import MockListener
 import Testing
 import VESModel
-import JSON
 
 @Suite("Bad input gets a clear answer and the listener keeps going")
 struct BadInputTests {

@@ -1,10 +1,10 @@
 import CurlClient
+import Foundation
+import JSON
 import MockListener
 import TestSupport
 import Testing
 import VESModel
-import JSON
-import Foundation
 
 @Suite("Event routes, live over HTTP")
 struct EventRouteTests {

@@ -1,10 +1,10 @@
 import CurlClient
+import JSON
 import Logging
 import MockListener
+import Platform
 import Testing
 import VESModel
-import JSON
-import Platform
 
 /// Runs a listener in-process on port 0 for one test, talks real HTTP to it, and shuts it down gracefully.
 struct ListenerHarness {

@@ -1,10 +1,10 @@
 import CurlClient
 import Foundation
+import JSON
 import MockListener
 import TestSupport
 import Testing
 import VESModel
-import JSON
 
 @Suite("Record file, JUnit report and semantic warnings")
 struct RecordAndReportTests {

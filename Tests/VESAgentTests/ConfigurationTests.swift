@@ -5,7 +5,7 @@ import VESAgent
 
 @Suite("Agent configuration")
 struct ConfigurationTests {
-    @Test func defaultsAreThePlugins() throws {
+    @Test("defaults are the plugins") func defaultsAreThePlugins() throws {
         let configuration = try AgentConfiguration.load()
         #expect(configuration.domain == "127.0.0.1")
         #expect(configuration.port == 30000)
@@ -20,7 +20,9 @@ struct ConfigurationTests {
         #expect(configuration.eventListenerURL == "http://127.0.0.1:30000/eventListener/v1")
     }
 
-    @Test func flagsOverrideEnvironmentWhichOverridesTheFile() throws {
+    @Test("flags override environment which overrides the file") func flagsOverrideEnvironmentWhichOverridesTheFile()
+        throws
+    {
         let path = try TemporaryFile.write(
             """
             # as in collectd.conf
@@ -46,7 +48,7 @@ struct ConfigurationTests {
         #expect(configuration.guestRunning == true)
     }
 
-    @Test func everyKeyHasAFlagAndAnEnvironmentVariable() {
+    @Test("every key has a flag and an environment variable") func everyKeyHasAFlagAndAnEnvironmentVariable() {
         let names = Dictionary(
             uniqueKeysWithValues: AgentConfigurationKey.all.map { ($0.name, ($0.flag, $0.environmentVariable)) }
         )
@@ -63,7 +65,7 @@ struct ConfigurationTests {
         }
     }
 
-    @Test func environmentSetsEveryKindOfValue() throws {
+    @Test("environment sets every kind of value") func environmentSetsEveryKindOfValue() throws {
         let configuration = try AgentConfiguration.load(environment: [
             "VES_GUEST_RUNNING": "true", "VES_USE_HTTPS": "yes", "VES_LISTEN": "0.0.0.0:0", "VES_CLOCK": "trace",
             "VES_BATCH_SIZE": "10", "VES_PATH": "/vendor/", "VES_TOPIC": "/events/", "VES_HOSTNAME": "node-7",
@@ -76,7 +78,7 @@ struct ConfigurationTests {
         #expect(configuration.eventBatchURL == "https://127.0.0.1:30000/vendor/eventListener/v1/eventBatch")
     }
 
-    @Test func badKeysAndValuesNameTheKey() throws {
+    @Test("bad keys and values name the key") func badKeysAndValuesNameTheKey() throws {
         let unknown = try TemporaryFile.write("Domian \"x\"\n")
         defer { try? FileManager.default.removeItem(atPath: unknown) }
         #expect {
@@ -111,7 +113,8 @@ struct ConfigurationTests {
         }
     }
 
-    @Test func renderedConfigurationMasksThePasswordAndReadsBack() throws {
+    @Test("rendered configuration masks the password and reads back")
+    func renderedConfigurationMasksThePasswordAndReadsBack() throws {
         let configuration = try AgentConfiguration.load(flags: [
             "Password": "hunter2", "Username": "ves", "Topic": "a \"b\"",
         ])

@@ -1,11 +1,11 @@
 import Collectd
+import JSON
+import JSONSchema
 import Logging
 import Synchronization
 import Testing
 import VESAgent
 import VESModel
-import JSON
-import JSONSchema
 
 /// The builder and the cache on their own, for the cases the traces do not reach: where the reference plugin
 /// raised, expiry, and the fault formatting quirks.
@@ -69,7 +69,7 @@ struct EventBuilderTests {
         return records
     }
 
-    @Test func virtEventFieldsAndTypes() throws {
+    @Test("virt event fields and types") func virtEventFieldsAndTypes() throws {
         let (core, sent) = Self.core()
         core.ingest(Self.vm("instance-1", at: Self.start, cpu: 0))
         core.ingest(Self.vm("instance-1", at: Self.start + 10, cpu: 2_500_000_000))
@@ -90,7 +90,8 @@ struct EventBuilderTests {
         #expect(nic["broadcastPacketsIn"] == .number(0))
     }
 
-    @Test func interfaceWithPacketsButNoOctetsIsLeftOutNotFatal() throws {
+    @Test("interface with packets but no octets is left out not fatal")
+    func interfaceWithPacketsButNoOctetsIsLeftOutNotFatal() throws {
         // The plugin raised KeyError here and sent no event for this VM nor for the VMs after it.
         let (core, sent) = Self.core()
         core.ingest(Self.vm("a", at: Self.start, cpu: 0, withOctets: false) + Self.vm("b", at: Self.start, cpu: 0))
@@ -102,7 +103,8 @@ struct EventBuilderTests {
         #expect(events.allSatisfy { VES11FieldSet.validator.validate(["event": $0]).isEmpty })
     }
 
-    @Test func guestRunningWithoutAggregationSendsTheHostEvent() throws {
+    @Test("guest running without aggregation sends the host event")
+    func guestRunningWithoutAggregationSendsTheHostEvent() throws {
         // The plugin raised IndexError and sent nothing when cpu-aggregation values were missing.
         let (core, sent) = Self.core { $0.guestRunning = true }
         core.ingest([
@@ -131,7 +133,7 @@ struct EventBuilderTests {
         #expect(VES11FieldSet.validator.validate(["event": event]).isEmpty)
     }
 
-    @Test func faultFormattingKeepsThePluginsQuirks() throws {
+    @Test("fault formatting keeps the plugins quirks") func faultFormattingKeepsThePluginsQuirks() throws {
         let (core, sent) = Self.core()
         let base = Notification(
             severity: .failure,
@@ -164,7 +166,8 @@ struct EventBuilderTests {
         #expect(events.map { $0["commonEventHeader"]?["eventId"] } == ["1", "2"])
     }
 
-    @Test func updatedFlagSkipsStaleVMsAndAdditionalMeasurementsGoToTheFirstVM() throws {
+    @Test("updated flag skips stale v ms and additional measurements go to the first VM")
+    func updatedFlagSkipsStaleVMsAndAdditionalMeasurementsGoToTheFirstVM() throws {
         let (core, sent) = Self.core()
         core.ingest(
             Self.vm("a", at: Self.start, cpu: 0) + Self.vm("b", at: Self.start, cpu: 0)
@@ -184,7 +187,7 @@ struct EventBuilderTests {
         #expect(events[1]["measurementsForVfScalingFields"]?["additionalMeasurements"] == .array([]))
     }
 
-    @Test func seriesNotUpdatedExpire() {
+    @Test("series not updated expire") func seriesNotUpdatedExpire() {
         var cache = ValueCache(expireAfterTicks: 2)
         let list = ValueList(
             host: "h",
@@ -211,7 +214,7 @@ struct EventBuilderTests {
         #expect(keeping.seriesCount == 1)
     }
 
-    @Test func expiryKeepsTheOthersValuesAndOrder() throws {
+    @Test("expiry keeps the others values and order") func expiryKeepsTheOthersValuesAndOrder() throws {
         // virt mode; the load series (three values, kept out of line) stays, a disk series stops and expires
         let (core, sent) = Self.core { $0.expireIntervals = 2 }
         func load(_ at: Double, _ value: Double) -> CollectdRecord {
@@ -237,7 +240,7 @@ struct EventBuilderTests {
         #expect(events.last?["measurementsForVfScalingFields"]?["aggregateCpuUsage"] == .number(5.0))
     }
 
-    @Test func intervalChangeOfZeroRestoresSendEventInterval() {
+    @Test("interval change of zero restores send event interval") func intervalChangeOfZeroRestoresSendEventInterval() {
         let (core, _) = Self.core { $0.sendEventInterval = 15 }
         core.apply(.measurementIntervalChange(seconds: 60))
         #expect(core.interval == 60)

@@ -1,9 +1,9 @@
 import Foundation
+import JSON
+import JSONSchema
 import TestSupport
 import Testing
 import VESModel
-import JSON
-import JSONSchema
 
 /// A valid VES 1.1 value to mutate, checked against the root schema or one definition.
 struct MutationBase: CustomTestStringConvertible, Sendable {

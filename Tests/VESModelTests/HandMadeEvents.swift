@@ -1,5 +1,5 @@
-import VESModel
 import JSON
+import VESModel
 
 /// Complete VES 1.1 bodies written for these tests: every domain with every field the 2016 format defines,
 /// plus the non-event datatypes, so mutations reach every rule of the field set.

@@ -1,8 +1,8 @@
+import JSON
 import JSONSchema
 import TestSupport
 import Testing
 import VESModel
-import JSON
 
 @Suite("The official schema files", .needsShared("ves/schemas"))
 struct OfficialSchemaLoadingTests {

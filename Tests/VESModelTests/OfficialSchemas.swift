@@ -1,8 +1,8 @@
+import JSON
+import JSONSchema
 import TestSupport
 import Testing
 import VESModel
-import JSON
-import JSONSchema
 
 /// The model tests' use of the shared material: JSON files and the official schema files.
 extension SharedMaterial {

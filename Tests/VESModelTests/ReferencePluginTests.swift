@@ -1,9 +1,9 @@
 import Foundation
+import JSON
+import JSONSchema
 import TestSupport
 import Testing
 import VESModel
-import JSON
-import JSONSchema
 
 /// One way to run the reference plugin.
 struct PluginMode: CustomTestStringConvertible, Sendable {
@@ -24,7 +24,10 @@ struct PluginMode: CustomTestStringConvertible, Sendable {
     ]
 }
 
-@Suite("Events of the reference collectd plugin", .needsShared("reference/seed_oracle.py", "seed/ves_plugin.py", "collectd/types.db", "ves/schemas"))
+@Suite(
+    "Events of the reference collectd plugin",
+    .needsShared("reference/seed_oracle.py", "seed/ves_plugin.py", "collectd/types.db", "ves/schemas")
+)
 struct ReferencePluginTests {
     static let trace = "virt-and-host.jsonl"
 

@@ -1,9 +1,9 @@
 import Foundation
+import JSON
+import JSONSchema
 import TestSupport
 import Testing
 import VESModel
-import JSON
-import JSONSchema
 
 /// One sample under one schema, as listed in `ves/samples/EXPECTED_VERDICTS.json`.
 struct SampleVerdict: CustomTestStringConvertible, Sendable {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Collectd
 import Foundation
+import JSON
+import JSONSchema
 import Logging
 import MockListener
 import NIOCore
@@ -8,8 +10,6 @@ import Replay
 import ServiceLifecycle
 import Synchronization
 import VESModel
-import JSON
-import JSONSchema
 
 /// Benchmarks of the harness, printed as lines a person reads and BENCHMARKS.md records.
 @main

@@ -1,6 +1,6 @@
+public import JSON
 import Synchronization
 import VESModel
-public import JSON
 
 /// An answer the test-control API asked the listener to give instead of accepting events.
 public struct InjectedFault: Sendable, Equatable {

@@ -1,8 +1,8 @@
 import Hummingbird
 import JSON
+import Logging
 import NIOCore
 import VESModel
-import Logging
 
 /// Answers a request with the fault the test-control API injected, recording what it carried.
 extension ListenerResponder {

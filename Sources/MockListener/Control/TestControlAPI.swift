@@ -1,8 +1,8 @@
 import Hummingbird
+import JSON
 import Logging
 import NIOCore
 import VESModel
-import JSON
 
 /// `/testControl/v1/...`: what CI scripts and tests use to read, wait for and steer what the listener does.
 struct TestControlAPI {

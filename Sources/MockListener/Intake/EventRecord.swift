@@ -1,6 +1,6 @@
-import VESModel
 public import JSON
 public import JSONSchema
+import VESModel
 
 /// One line of the record: an event (each batch item on its own), a rejected request, an injected fault or a
 /// throttling state the agent posted.

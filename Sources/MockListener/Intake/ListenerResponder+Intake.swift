@@ -1,8 +1,8 @@
 import Hummingbird
 import JSON
 import JSONSchema
-import VESModel
 import Logging
+import VESModel
 
 /// What the listener does with a body it could read: validates each event, records it, and answers.
 extension ListenerResponder {

@@ -1,6 +1,6 @@
-import VESModel
 import JSON
 import JSONSchema
+import VESModel
 
 /// Checks a schema cannot express, reported as warnings: repeated eventIds, sequences that go back,
 /// epoch fields that are not microseconds of a plausible date.

@@ -1,6 +1,6 @@
-import VESModel
 import JSON
 public import JSONSchema
+import VESModel
 
 /// A named validator the listener checks events with: the built-in VES 1.1 field set or a draft-04 file.
 public struct EventSchema: Sendable {

@@ -1,6 +1,6 @@
-import VESModel
 import JSON
 import JSONSchema
+import VESModel
 
 /// The JUnit XML a CI system shows: one testcase per event, a failure with every pointer for each invalid one.
 struct JUnitReport {

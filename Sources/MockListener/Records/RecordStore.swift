@@ -1,8 +1,8 @@
-import Synchronization
-import VESModel
 public import JSON
 import JSONSchema
 import Platform
+import Synchronization
+import VESModel
 
 #if canImport(Glibc)
     import Glibc

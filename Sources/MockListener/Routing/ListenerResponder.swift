@@ -1,9 +1,9 @@
 import Hummingbird
+import JSON
+import JSONSchema
 import Logging
 import NIOCore
 import VESModel
-import JSON
-import JSONSchema
 
 /// Answers every request: the VES event routes, the test-control API and the health check.
 struct ListenerResponder: HTTPResponder {

@@ -1,6 +1,6 @@
 public import Collectd
-import VESModel
 import JSON
+import VESModel
 
 /// Builds VES 1.1 events from the value cache and from notifications, field for field as the reference
 /// plugin's `event_timer` and `notify` do, quirks included; where the plugin raised an exception and sent

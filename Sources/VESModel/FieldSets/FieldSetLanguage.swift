@@ -1,4 +1,5 @@
-public import JSON
+import JSON
+
 // The small language the built-in field sets are written in: the terms of the specs' datatype tables.
 
 /// What a field holds, in the terms the spec's datatype tables use.
@@ -95,4 +96,3 @@ struct VESDatatype: Sendable {
         }
     }
 }
-

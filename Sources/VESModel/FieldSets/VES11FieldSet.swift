@@ -1,5 +1,6 @@
 public import JSON
 public import JSONSchema
+
 /// The built-in VES 1.1 field set: the 2016 AT&T Vendor Event Listener event format (spec Rev 2.5, API
 /// `/eventListener/v1`), the format the reference collectd plugin sends.
 ///
