@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 // Kept apart from the main package so benchmarks never slow its build or its tests.
@@ -10,11 +10,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .executableTarget(
             name: "ves-benchmarks",
             dependencies: [
+                .product(name: "JSON", package: "ves-harness"),
+                .product(name: "JSONSchema", package: "ves-harness"),
                 .product(name: "VESModel", package: "ves-harness"),
                 .product(name: "MockListener", package: "ves-harness"),
                 .product(name: "Collectd", package: "ves-harness"),
@@ -23,8 +26,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         )
     ]
 )

@@ -98,10 +98,14 @@ struct Pipeline: Sendable {
         var listenerConfiguration = ListenerConfiguration()
         listenerConfiguration.port = 0
         configureListener(&listenerConfiguration)
-        let listener = try EventListener(configuration: listenerConfiguration, logger: quietLogger)
-        let listenerGroup = ServiceGroup(configuration: .init(services: [listener], logger: quietLogger))
+        let runner = try ListenerRunner(
+            configuration: listenerConfiguration,
+            logger: quietLogger,
+            handlesSignals: false
+        )
+        let listener = runner.listener
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await listenerGroup.run() }
+            tasks.addTask { _ = try await runner.run() }
             defer { tasks.cancelAll() }
             let address = try #require(await listener.address)
             var agentConfiguration = AgentConfiguration()
@@ -134,12 +138,12 @@ struct Pipeline: Sendable {
             } catch {
                 await agentGroup.triggerGracefulShutdown()
                 _ = try? await agentTask.value
-                await listenerGroup.triggerGracefulShutdown()
+                await runner.stop()
                 throw error
             }
             await agentGroup.triggerGracefulShutdown()
             try await agentTask.value
-            await listenerGroup.triggerGracefulShutdown()
+            await runner.stop()
             try await tasks.waitForAll()
             return result
         }

@@ -194,18 +194,22 @@ func sendTrace(_ path: String, to port: Int, agent: Agent) async throws {
 
 /// A listener running in-process on a chosen port, for tests that start it after the agent.
 struct ListenerProcess: Sendable {
-    let listener: EventListener
-    let group: ServiceGroup
-    let task: Task<Void, any Error>
+    let runner: ListenerRunner
+    let task: Task<ListenerOutcome, any Error>
+
+    var listener: EventListener { runner.listener }
 
     static func start(port: Int) async throws -> ListenerProcess {
         var configuration = ListenerConfiguration()
         configuration.port = port
-        let listener = try EventListener(configuration: configuration, logger: Pipeline.quietLogger)
-        let group = ServiceGroup(configuration: .init(services: [listener], logger: Pipeline.quietLogger))
-        let task = Task { try await group.run() }
-        _ = try #require(await listener.address)
-        return ListenerProcess(listener: listener, group: group, task: task)
+        let runner = try ListenerRunner(
+            configuration: configuration,
+            logger: Pipeline.quietLogger,
+            handlesSignals: false
+        )
+        let task = Task { try await runner.run() }
+        _ = try #require(await runner.address)
+        return ListenerProcess(runner: runner, task: task)
     }
 
     /// A TCP port that was free a moment ago: a listener bound it on port 0 and stopped.
@@ -230,7 +234,7 @@ struct ListenerProcess: Sendable {
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
+        await runner.stop()
         _ = try? await task.value
     }
 }

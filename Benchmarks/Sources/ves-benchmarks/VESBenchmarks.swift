@@ -48,7 +48,7 @@ struct ListenerBenchmark: AsyncParsableCommand {
     func run() async throws {
         let body = try Array(Data(contentsOf: URL(fileURLWithPath: event)))
         print("event: \(event) (\(body.count) bytes)")
-        let parser = JSONParser()
+        let parser = JSONParser(internTable: KnownNames.table)
         let builtIn = VES11FieldSet.validator
         let official = try JSONSchemaValidator(contentsOfFile: officialSchema)
         let document = try parser.parse(body)
