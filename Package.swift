@@ -114,6 +114,7 @@ let package = Package(
         ),
         // Tests: one target per library, and EndToEndTests for the ones that run programs together.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JSONSchemaTests",
