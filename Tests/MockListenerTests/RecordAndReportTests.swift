@@ -55,7 +55,7 @@ struct RecordAndReportTests {
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == 4)
         #expect(xml.components(separatedBy: "<failure ").count - 1 == 2)
         #expect(xml.contains("/eventList/1/faultFields/eventSeverity"))
-        #expect(xml.contains("classname=\"ves.measurementsForVfScaling\""))
+        #expect(xml.contains("classname=\"ves.v1.measurementsForVfScaling\""))
         #expect(xml.contains("not valid JSON"))
     }
 
@@ -139,5 +139,53 @@ struct RecordAndReportTests {
                 try await strict.send(CurlRequest(method: "GET", url: harness.baseURL + "/healthz"))
             }
         }
+    }
+}
+
+@Suite("Test control filters by version, source and namespace")
+struct RecordFilterTests {
+    static func withNamespace(_ event: String, _ namespace: String) -> String {
+        event.replacingFirst(
+            #""commonEventHeader": {"#,
+            with: #""commonEventHeader": {"stndDefinedNamespace": ""# + namespace + #"", "#
+        )
+    }
+
+    @Test("events, wait and stats narrow by api_version, source and namespace; JUnit names version/domain/source")
+    func filters() async throws {
+        let junitPath = RecordAndReportTests.temporaryPath("filters.xml")
+        defer { try? FileManager.default.removeItem(atPath: junitPath) }
+        try await ListenerHarness.run(configure: { $0.junitPath = junitPath }) { harness in
+            let posts = [
+                ("/eventListener/v1", SampleEvents.fault(eventId: "1", source: "host-a")),
+                ("/eventListener/v5", SampleEvents.fault(eventId: "2", source: "host-b")),
+                ("/eventListener/v1", Self.withNamespace(SampleEvents.fault(eventId: "3", source: "host-b"), "3GPP-X")),
+            ]
+            for (path, event) in posts {
+                #expect(try await harness.post(path, json: SampleEvents.body(event)).status == 202)
+            }
+            let eventIds: (String) async throws -> [String] = { query in
+                try await harness.records(query).compactMap {
+                    $0["event"]?["commonEventHeader"]?["eventId"]?.stringValue
+                }
+            }
+            #expect(try await eventIds("api_version=v5") == ["2"])
+            #expect(try await eventIds("api_version=v1") == ["1", "3"])
+            #expect(try await eventIds("source=host-b") == ["2", "3"])
+            #expect(try await eventIds("namespace=3GPP-X") == ["3"])
+            #expect(try await eventIds("source=host-b&api_version=v1") == ["3"])
+            #expect(try await eventIds("source=nobody").isEmpty)
+            #expect(try await harness.get("/testControl/v1/wait?count=2&source=host-b&timeout=5").status == 200)
+            #expect(try await harness.get("/testControl/v1/wait?count=1&namespace=3GPP-Y&timeout=0.2").status == 408)
+
+            let stats = try #require(try await harness.get("/testControl/v1/stats").json)
+            #expect(stats["byVersion"]?["v1"]?["total"] == 2)
+            #expect(stats["byVersion"]?["v5"]?["total"] == 1)
+            #expect(stats["byNamespace"]?["3GPP-X"]?["total"] == 1)
+            #expect(stats["byNamespace"]?["3GPP-X"]?["valid"] == 1)
+        }
+        let xml = try String(contentsOfFile: junitPath, encoding: .utf8)
+        #expect(xml.contains(#"classname="ves.v5.fault" name="v5/fault/host-b #2 eventId 2""#))
+        #expect(xml.contains(#"name="v1/fault/host-a #1 eventId 1""#))
     }
 }

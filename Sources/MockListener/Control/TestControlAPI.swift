@@ -117,6 +117,9 @@ struct TestControlAPI {
     private func filter(from query: Parameters) throws -> RecordFilter {
         var filter = RecordFilter()
         if let domain = query["domain"], !domain.isEmpty { filter.domain = String(domain) }
+        if let version = query["api_version"], !version.isEmpty { filter.apiVersion = String(version) }
+        if let source = query["source"], !source.isEmpty { filter.source = String(source) }
+        if let namespace = query["namespace"], !namespace.isEmpty { filter.namespace = String(namespace) }
         if let kind = query["kind"], !kind.isEmpty {
             guard let parsed = EventRecord.Kind(rawValue: String(kind)) else {
                 throw ControlError("kind must be event, rejected, fault or throttlingState, not '\(kind)'")

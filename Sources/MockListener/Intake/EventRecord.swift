@@ -64,6 +64,7 @@ public struct EventRecord: Sendable {
     public var domain: String? { event?["commonEventHeader"]?["domain"]?.stringValue }
     public var eventId: String? { event?["commonEventHeader"]?["eventId"]?.stringValue }
     public var sourceName: String? { event?["commonEventHeader"]?["sourceName"]?.stringValue }
+    public var namespace: String? { event?["commonEventHeader"]?["stndDefinedNamespace"]?.stringValue }
 
     /// The record line: `json` written compactly, with the event's own bytes where it came as one line.
     var lineBytes: [UInt8] {

@@ -18,10 +18,11 @@ struct JUnitReport {
         out += "  <testsuite name=\"\(escape(suiteName))\" tests=\"\(cases.count)\" failures=\"\(failures)\" "
         out += "errors=\"0\" skipped=\"0\" timestamp=\"\(timestamp)\">\n"
         for item in cases {
-            let className = "ves.\(item.domain ?? (item.kind == .rejected ? "rejected" : "unknown"))"
-            var name = "#\(item.seq)"
+            // version/domain/source, so a CI report groups a run by what sent what
+            let domain = item.domain ?? (item.kind == .rejected ? "rejected" : "unknown")
+            let className = "ves.\(item.apiVersion ?? "-").\(domain)"
+            var name = "\(item.apiVersion ?? "-")/\(domain)/\(item.sourceName ?? "-") #\(item.seq)"
             if let eventId = item.eventId { name += " eventId \(eventId)" }
-            if let source = item.sourceName { name += " from \(source)" }
             if item.kind == .rejected { name += " \(item.path) (HTTP \(item.status))" }
             out += "    <testcase classname=\"\(escape(className))\" name=\"\(escape(name))\" time=\"0\">\n"
             if !item.valid {

@@ -17,12 +17,29 @@ public struct RecordFilter: Sendable, Equatable {
     public var valid: Bool?
     /// Only records with a greater sequence number.
     public var since: Int?
+    /// The route's API version (`v1`, `v5`, `v7`).
+    public var apiVersion: String?
+    /// The event's `sourceName`.
+    public var source: String?
+    /// The event's `stndDefinedNamespace`.
+    public var namespace: String?
 
-    public init(kind: EventRecord.Kind? = nil, domain: String? = nil, valid: Bool? = nil, since: Int? = nil) {
+    public init(
+        kind: EventRecord.Kind? = nil,
+        domain: String? = nil,
+        valid: Bool? = nil,
+        since: Int? = nil,
+        apiVersion: String? = nil,
+        source: String? = nil,
+        namespace: String? = nil
+    ) {
         self.kind = kind
         self.domain = domain
         self.valid = valid
         self.since = since
+        self.apiVersion = apiVersion
+        self.source = source
+        self.namespace = namespace
     }
 
     func matches(_ entry: RecordStore.Entry) -> Bool {
@@ -30,6 +47,9 @@ public struct RecordFilter: Sendable, Equatable {
         if let domain, entry.domain != domain { return false }
         if let valid, entry.valid != valid { return false }
         if let since, entry.seq <= since { return false }
+        if let apiVersion, entry.apiVersion != apiVersion { return false }
+        if let source, entry.sourceName != source { return false }
+        if let namespace, entry.namespace != namespace { return false }
         return true
     }
 }
@@ -60,6 +80,9 @@ public final class RecordStore: Sendable {
         var seq: Int
         var kind: EventRecord.Kind
         var domain: String?
+        var apiVersion: String?
+        var sourceName: String?
+        var namespace: String?
         var valid: Bool
         var status: Int
         var line: [UInt8]
@@ -69,6 +92,7 @@ public final class RecordStore: Sendable {
     struct Case: Sendable {
         var seq: Int
         var kind: EventRecord.Kind
+        var apiVersion: String?
         var domain: String?
         var eventId: String?
         var sourceName: String?
@@ -144,6 +168,9 @@ public final class RecordStore: Sendable {
                         seq: record.seq,
                         kind: record.kind,
                         domain: record.domain,
+                        apiVersion: record.apiVersion,
+                        sourceName: record.sourceName,
+                        namespace: record.namespace,
                         valid: record.valid,
                         status: record.status,
                         line: line
@@ -159,6 +186,7 @@ public final class RecordStore: Sendable {
                     Case(
                         seq: record.seq,
                         kind: record.kind,
+                        apiVersion: record.apiVersion,
                         domain: record.domain,
                         eventId: record.eventId,
                         sourceName: record.sourceName,
@@ -231,12 +259,44 @@ public final class RecordStore: Sendable {
         }
     }
 
-    /// Counts by kind, domain, validity and status of the records in memory.
+    private static func count(
+        _ entry: Entry,
+        under key: String,
+        in counts: inout [String: (total: Int, valid: Int, invalid: Int)]
+    ) {
+        var current = counts[key, default: (0, 0, 0)]
+        current.total += 1
+        if entry.valid { current.valid += 1 } else { current.invalid += 1 }
+        counts[key] = current
+    }
+
+    private static func countsJSON(_ counts: [String: (total: Int, valid: Int, invalid: Int)]) -> JSONValue {
+        .object(
+            JSONObject(
+                counts.sorted { $0.key < $1.key }.map { key, counts in
+                    (
+                        key,
+                        JSONValue.object(
+                            JSONObject([
+                                ("total", .integer(Int64(counts.total))),
+                                ("valid", .integer(Int64(counts.valid))),
+                                ("invalid", .integer(Int64(counts.invalid))),
+                            ])
+                        )
+                    )
+                }
+            )
+        )
+    }
+
+    /// Counts by kind, domain, API version, stndDefined namespace, validity and status of the records in memory.
     public func stats() -> JSONValue {
         state.withLock { state in
             var byKind: [String: Int] = [:]
             var byStatus: [Int: Int] = [:]
             var byDomain: [String: (total: Int, valid: Int, invalid: Int)] = [:]
+            var byVersion: [String: (total: Int, valid: Int, invalid: Int)] = [:]
+            var byNamespace: [String: (total: Int, valid: Int, invalid: Int)] = [:]
             var events = 0
             var valid = 0
             for entry in state.entries {
@@ -245,23 +305,9 @@ public final class RecordStore: Sendable {
                 guard entry.kind == .event else { continue }
                 events += 1
                 if entry.valid { valid += 1 }
-                let domain = entry.domain ?? "(none)"
-                var counts = byDomain[domain, default: (0, 0, 0)]
-                counts.total += 1
-                if entry.valid { counts.valid += 1 } else { counts.invalid += 1 }
-                byDomain[domain] = counts
-            }
-            let domains = byDomain.sorted { $0.key < $1.key }.map { domain, counts in
-                (
-                    domain,
-                    JSONValue.object(
-                        JSONObject([
-                            ("total", .integer(Int64(counts.total))),
-                            ("valid", .integer(Int64(counts.valid))),
-                            ("invalid", .integer(Int64(counts.invalid))),
-                        ])
-                    )
-                )
+                Self.count(entry, under: entry.domain ?? "(none)", in: &byDomain)
+                Self.count(entry, under: entry.apiVersion ?? "(none)", in: &byVersion)
+                if let namespace = entry.namespace { Self.count(entry, under: namespace, in: &byNamespace) }
             }
             return .object(
                 JSONObject([
@@ -271,7 +317,9 @@ public final class RecordStore: Sendable {
                     ("rejected", .integer(Int64(byKind[EventRecord.Kind.rejected.rawValue] ?? 0))),
                     ("faults", .integer(Int64(byKind[EventRecord.Kind.fault.rawValue] ?? 0))),
                     ("throttlingStates", .integer(Int64(byKind[EventRecord.Kind.throttlingState.rawValue] ?? 0))),
-                    ("byDomain", .object(JSONObject(domains))),
+                    ("byDomain", Self.countsJSON(byDomain)),
+                    ("byVersion", Self.countsJSON(byVersion)),
+                    ("byNamespace", Self.countsJSON(byNamespace)),
                     (
                         "byStatus",
                         .object(
