@@ -25,7 +25,9 @@ extension Target.Dependency {
     static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
     static let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
     static let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
+    static let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
     static let dequeModule = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+    static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 }
 
 let package = Package(
@@ -39,6 +41,7 @@ let package = Package(
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "VESModel", targets: ["VESModel"]),
+        .library(name: "StndDefined", targets: ["StndDefined"]),
         .library(name: "MockListener", targets: ["MockListener"]),
         .library(name: "CurlClient", targets: ["CurlClient"]),
         .library(name: "Collectd", targets: ["Collectd"]),
@@ -55,6 +58,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
     ],
     targets: [
         // Libraries, lowest first: each depends only on those above it.
@@ -62,6 +67,11 @@ let package = Package(
         .target(name: "JSON", swiftSettings: swiftSettings),
         .target(name: "JSONSchema", dependencies: ["JSON", "Platform"], swiftSettings: swiftSettings),
         .target(name: "VESModel", dependencies: ["JSON", "JSONSchema"], swiftSettings: swiftSettings),
+        .target(
+            name: "StndDefined",
+            dependencies: ["JSON", "JSONSchema", "Platform", .yams],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Collectd",
             dependencies: ["JSON", "Platform", .crypto, .cryptoExtras, .nioCore, .nioPosix],
@@ -76,8 +86,9 @@ let package = Package(
         .target(
             name: "MockListener",
             dependencies: [
-                "VESModel", "JSON", "JSONSchema", "Platform",
-                .hummingbird, .hummingbirdCore, .hummingbirdTLS, .logging, .nioCore, .nioSSL, .serviceLifecycle,
+                "VESModel", "StndDefined", "JSON", "JSONSchema", "Platform",
+                .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore, .nioSSL,
+                .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,7 +124,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Tests: one target per library, and EndToEndTests for the ones that run programs together.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -124,6 +135,11 @@ let package = Package(
         .testTarget(
             name: "VESModelTests",
             dependencies: ["VESModel", "JSON", "JSONSchema", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StndDefinedTests",
+            dependencies: ["StndDefined", "JSONSchema", "JSON", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -47,6 +47,26 @@ public struct RequestError: Sendable, Equatable, Error {
         )
     }
 
+    /// SVC2006 (7.2): a field the request must carry is missing, such as a stndDefined event's namespace.
+    public static func mandatoryInputMissing(_ field: String) -> RequestError {
+        RequestError(
+            kind: .serviceException,
+            messageId: "SVC2006",
+            text: "Mandatory input %1 %2 is missing from request",
+            variables: ["attribute", field]
+        )
+    }
+
+    /// SVC2004 (7.2): a field holds a value the listener cannot use, such as an empty stndDefined namespace.
+    public static func invalidInputValue(_ field: String, reason: String) -> RequestError {
+        RequestError(
+            kind: .serviceException,
+            messageId: "SVC2004",
+            text: "Invalid input value for %1 %2: %3",
+            variables: ["attribute", field, reason]
+        )
+    }
+
     /// POL0001: authentication failed.
     public static let policyError = RequestError(
         kind: .policyException,

@@ -15,7 +15,11 @@ struct VESListenerCommand: AsyncParsableCommand {
         commandName: "ves-listener",
         abstract: "A mock VES event listener that validates, records and reports every event it receives.",
         discussion: """
-            Routes (POST): [PREFIX]/eventListener/vN, .../vN/TOPIC, .../vN/eventBatch, .../vN/clientThrottlingState.
+            Routes (POST), each version checked against its own built-in field set:
+              /eventListener/v1   VES 1.1 (ves-1.1):   v1, v1/TOPIC, v1/eventBatch, v1/clientThrottlingState
+              /eventListener/v5   VES 5.4.1 (ves-5.4.1): v5, v5/TOPIC, v5/eventBatch, v5/clientThrottlingState
+              /eventListener/v7   VES 7.2.1 (ves-7.2.1): v7, v7/TOPIC, v7/eventBatch
+            Other versions get 400 unless --schema or --schema-for gives them a schema. [PREFIX] is --path.
             Test control (no auth): /testControl/v1/events, stats, wait, commandList, faults; /healthz.
             The first line on stdout is 'listening on http(s)://HOST:PORT'. SIGINT/SIGTERM stop the listener,
             write the record and JUnit files and print 'N events, V valid, I invalid'.
@@ -37,17 +41,29 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(help: "Password for --username.")
     var password: String?
 
-    @Option(help: "Schema for events: 'ves-1.1' (built in) or the path of a draft-04 JSON schema file.")
-    var schema = "ves-1.1"
+    @Option(
+        help: ArgumentHelp(
+            "One schema for every API version instead of each version's own: 'ves-1.1', 'ves-5.4.1', 'ves-7.2.1' or "
+                + "the path of a draft-04 JSON schema file.",
+            valueName: "NAME|FILE"
+        )
+    )
+    var schema: String?
 
     @Option(
         name: .customLong("schema-for"),
         help: ArgumentHelp(
-            "Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json (repeatable).",
-            valueName: "vN=FILE"
+            "Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json or v7=ves-7.2.1 (repeatable).",
+            valueName: "vN=NAME|FILE"
         )
     )
     var schemaFor: [String] = []
+
+    @Flag(
+        name: .customLong("accept-invalid"),
+        help: "Answer 202 to every well-formed request; every violation is still recorded and reported."
+    )
+    var acceptInvalid = false
 
     @Option(help: "Append every record to this JSON Lines file (written before each answer).")
     var record: String?
@@ -99,8 +115,9 @@ struct VESListenerCommand: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         configuration.idleTimeoutSeconds = idleTimeout
+        configuration.acceptInvalid = acceptInvalid
         do {
-            configuration.defaultSchema = try EventSchema.named(schema)
+            configuration.schemaOverride = try schema.map(EventSchema.named)
             for entry in schemaFor {
                 let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, parts[0].hasPrefix("v"), Int(parts[0].dropFirst()) != nil else {

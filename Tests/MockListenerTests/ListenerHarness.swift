@@ -72,10 +72,11 @@ struct ListenerHarness {
         body: [UInt8],
         contentType: String? = "application/json",
         username: String? = nil,
-        password: String? = nil
+        password: String? = nil,
+        headers extra: [(name: String, value: String)] = []
     ) async throws -> CurlResponse {
         // an empty value tells curl to send no Content-Type at all
-        let headers = [(name: "Content-Type", value: contentType ?? "")]
+        let headers = [(name: "Content-Type", value: contentType ?? "")] + extra
         return try await client.send(
             CurlRequest(
                 method: "POST",

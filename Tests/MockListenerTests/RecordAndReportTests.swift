@@ -158,7 +158,7 @@ struct RecordFilterTests {
         try await ListenerHarness.run(configure: { $0.junitPath = junitPath }) { harness in
             let posts = [
                 ("/eventListener/v1", SampleEvents.fault(eventId: "1", source: "host-a")),
-                ("/eventListener/v5", SampleEvents.fault(eventId: "2", source: "host-b")),
+                ("/eventListener/v5", SampleEventsV7.faultV5(eventId: "2", source: "host-b")),
                 ("/eventListener/v1", Self.withNamespace(SampleEvents.fault(eventId: "3", source: "host-b"), "3GPP-X")),
             ]
             for (path, event) in posts {

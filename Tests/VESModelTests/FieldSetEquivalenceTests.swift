@@ -60,14 +60,19 @@ enum SampleFiles {
 }
 
 /// How one mutation changes a value at a pointer.
-enum Mutation: CustomStringConvertible {
+enum Mutation: CustomStringConvertible, Sendable {
     case remove
     case replace(JSONValue)
+    /// Adds `unknownMemberName` to the object there (closed 7.x records reject it).
+    case addUnknownMember
+
+    static let unknownMemberName = "notInTheFieldSet"
 
     var description: String {
         switch self {
         case .remove: "remove"
         case .replace(let value): "replace with \(value.jsonString())"
+        case .addUnknownMember: "add member '\(Self.unknownMemberName)'"
         }
     }
 
@@ -87,49 +92,10 @@ struct FieldSetEquivalenceTests {
 
     @Test("same violations on every sample, as a body and in its parts")
     func samples() async throws {
-        let official = try official()
-        let builtIn = builtIn
         #expect(SampleFiles.all.count >= 40, "found \(SampleFiles.all.count) samples in \(SampleFiles.directory)")
-        // Reading and validating every sample twice is the long part: off the cooperative pool.
-        let comparisons = try await offCooperativePool {
-            var comparisons: [(sample: String, definition: String?, ours: [Violation], theirs: [Violation])] = []
-            for sample in SampleFiles.all {
-                let value = try SharedMaterial.json(SampleFiles.path(sample))
-                var checks: [(String?, JSONValue, String)] = [(nil, value, "")]
-                if let event = value["event"] {
-                    checks.append(("event", event, "/event"))
-                }
-                if case .array(let events)? = value["eventList"] {
-                    checks.append(("eventList", .array(events), "/eventList"))
-                    for (index, event) in events.enumerated() {
-                        checks.append(("event", event, "/eventList/\(index)"))
-                    }
-                }
-                if let state = value["eventThrottlingState"] {
-                    checks.append(("eventThrottlingState", state, "/eventThrottlingState"))
-                }
-                for (definition, instance, pointer) in checks {
-                    if let definition {
-                        comparisons.append(
-                            (
-                                sample, definition,
-                                builtIn.validate(instance, definition: definition, pointer: pointer),
-                                official.validate(instance, definition: definition, pointer: pointer)
-                            )
-                        )
-                    } else {
-                        comparisons.append((sample, nil, builtIn.validate(instance), official.validate(instance)))
-                    }
-                }
-            }
-            return comparisons
-        }
-        var compared = 0
-        for (sample, definition, ours, theirs) in comparisons {
-            #expect(Set(ours) == Set(theirs), "\(sample) \(definition ?? "root")")
-            compared += 1
-        }
-        #expect(compared > SampleFiles.all.count)
+        let result = try await FieldSetComparison.sampleDisagreements(builtIn: builtIn, official: try official())
+        #expect(result.disagreements.isEmpty, "\(result.disagreements)")
+        #expect(result.compared > SampleFiles.all.count)
     }
 
     @Test("the built-in set defines every datatype of the official file")
@@ -157,58 +123,11 @@ struct FieldSetEquivalenceTests {
 
     @Test("same violations and right pointers for every mutation", arguments: MutationBase.all)
     func mutations(base: MutationBase) async throws {
-        let official = try official()
-        let builtIn = builtIn
-        var planned: [(tokens: [String], pointer: String, mutations: [Mutation])] = []
-        for tokens in Self.allPaths(in: base.value) where !tokens.isEmpty {
-            let pointer = tokens.reduce("") { JSONPointer.appending($1, to: $0) }
-            let original = try #require(JSONPointer.resolve(pointer, in: base.value))
-            var mutations: [Mutation] = [.remove]
-            mutations += Mutation.replacements.filter { $0.typeName != original.typeName }.map(Mutation.replace)
-            if case .string = original {
-                mutations.append(.replace(Mutation.badEnumValue))
-            }
-            planned.append((tokens, pointer, mutations))
-        }
-        // Thousands of validations: off the cooperative pool; the checks below run on the test's task.
-        let results = try await offCooperativePool { [planned] in
-            planned.map { plan in
-                plan.mutations.map { mutation in
-                    let mutated = Self.apply(mutation, at: plan.tokens[...], to: base.value)
-                    return (ours: base.violations(builtIn, mutated), theirs: base.violations(official, mutated))
-                }
-            }
-        }
-        var mutationCount = 0
-        var invalidCount = 0
-        for (plan, violations) in zip(planned, results) {
-            let pointer = plan.pointer
-            for (mutation, (ours, theirs)) in zip(plan.mutations, violations) {
-                mutationCount += 1
-                #expect(Set(ours) == Set(theirs), "\(mutation) at \(pointer)")
-                guard !ours.isEmpty else { continue }
-                invalidCount += 1
-                let parentIsObject =
-                    JSONPointer.resolve(String(pointer[..<pointer.lastIndex(of: "/")!]), in: base.value)?.objectValue
-                    != nil
-                switch mutation {
-                case .remove where parentIsObject:
-                    // A dropped member can only break `required`, named by the member's own pointer.
-                    #expect(ours.map { [$0.pointer, $0.keyword] } == [[pointer, "required"]], "remove \(pointer)")
-                case .replace(Mutation.badEnumValue):
-                    #expect(ours.map { [$0.pointer, $0.keyword] } == [[pointer, "enum"]], "bad value at \(pointer)")
-                default:
-                    for violation in ours {
-                        #expect(
-                            violation.pointer == pointer || violation.pointer.hasPrefix(pointer + "/"),
-                            "\(mutation) at \(pointer) reported \(violation.pointer)"
-                        )
-                    }
-                }
-            }
-        }
-        #expect(mutationCount > 0)
-        #expect(invalidCount > 0, "no mutation of \(base.name) broke the field set")
+        let report = try await FieldSetComparison.mutationReport(base: base, builtIn: builtIn, official: try official())
+        #expect(report.disagreements.isEmpty, "\(report.disagreements)")
+        #expect(report.misplacedPointers.isEmpty, "\(report.misplacedPointers)")
+        #expect(report.mutations > 0)
+        #expect(report.invalid > 0, "no mutation of \(base.name) broke the field set")
     }
 
     @Test("spot checks: the pointer names the field")
@@ -236,7 +155,7 @@ struct FieldSetEquivalenceTests {
             ),
         ]
         for (tokens, mutation, pointer, keyword) in cases {
-            let mutated = Self.apply(mutation, at: tokens[...], to: HandMadeEvents.fault)
+            let mutated = FieldSetComparison.apply(mutation, at: tokens[...], to: HandMadeEvents.fault)
             for validator in [builtIn, official] {
                 #expect(
                     validator.validate(mutated).map { [$0.pointer, $0.keyword] } == [[pointer, keyword]],
@@ -244,14 +163,14 @@ struct FieldSetEquivalenceTests {
                 )
             }
         }
-        let syslogType = Self.apply(
+        let syslogType = FieldSetComparison.apply(
             .replace("virtualNetworkFunction(9)"),
             at: ["event", "faultFields", "eventSourceType"],
             to: HandMadeEvents.fault
         )
         #expect(builtIn.validate(syslogType).map(\.keyword) == ["enum"])
         let measurement = try SharedMaterial.json(SharedMaterial.modelFixture("measurement-1.3k.json"))
-        let noVNics = Self.apply(
+        let noVNics = FieldSetComparison.apply(
             .remove,
             at: ["event", "measurementsForVfScalingFields", "vNicUsageArray"],
             to: measurement
@@ -266,53 +185,5 @@ struct FieldSetEquivalenceTests {
                     )
                 ]
         )
-    }
-
-    // MARK: Mutation helpers
-
-    /// The tokens of every member and element, depth first.
-    static func allPaths(in value: JSONValue) -> [[String]] {
-        var paths: [[String]] = [[]]
-        switch value {
-        case .object(let object):
-            for member in object.members {
-                paths += allPaths(in: member.value).map { [member.key] + $0 }
-            }
-        case .array(let elements):
-            for (index, element) in elements.enumerated() {
-                paths += allPaths(in: element).map { [String(index)] + $0 }
-            }
-        default:
-            break
-        }
-        return paths
-    }
-
-    static func apply(_ mutation: Mutation, at tokens: ArraySlice<String>, to value: JSONValue) -> JSONValue {
-        guard let token = tokens.first else {
-            if case .replace(let replacement) = mutation { return replacement }
-            return value
-        }
-        let rest = tokens.dropFirst()
-        switch value {
-        case .object(var object):
-            guard let child = object[token] else { return value }
-            if rest.isEmpty, case .remove = mutation {
-                object[token] = nil
-            } else {
-                object[token] = apply(mutation, at: rest, to: child)
-            }
-            return .object(object)
-        case .array(var elements):
-            guard let index = Int(token), elements.indices.contains(index) else { return value }
-            if rest.isEmpty, case .remove = mutation {
-                elements.remove(at: index)
-            } else {
-                elements[index] = apply(mutation, at: rest, to: elements[index])
-            }
-            return .array(elements)
-        default:
-            return value
-        }
     }
 }

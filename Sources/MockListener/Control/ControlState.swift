@@ -65,6 +65,8 @@ public final class ControlState: Sendable {
     private struct State {
         var commandLists: [JSONValue] = []
         var faults: [InjectedFault] = []
+        /// What the test-control API asked for that the listener could not do (oldest dropped past 100).
+        var errors: [String] = []
 
         var pendingFaultCount: Int { faults.reduce(0) { $0 + $1.count } }
     }
@@ -81,6 +83,20 @@ public final class ControlState: Sendable {
     func takeCommandList() -> JSONValue? {
         state.withLock { state in state.commandLists.isEmpty ? nil : state.commandLists.removeFirst() }
     }
+
+    /// Notes something queued that could not be done, such as a commandList on a version without command lists.
+    func noteError(_ message: String) {
+        state.withLock { state in
+            if state.errors.count == 100 { state.errors.removeFirst() }
+            state.errors.append(message)
+        }
+    }
+
+    /// Whether a commandList waits for a 202 (without taking it).
+    var hasCommandList: Bool { state.withLock { !$0.commandLists.isEmpty } }
+
+    /// The test-control errors noted so far, oldest first.
+    public var errors: [String] { state.withLock { $0.errors } }
 
     public func enqueue(fault: InjectedFault) {
         state.withLock { $0.faults.append(fault) }
@@ -110,6 +126,7 @@ public final class ControlState: Sendable {
                 JSONObject([
                     ("commandLists", .array(state.commandLists)),
                     ("faults", .array(state.faults.map(\.json))),
+                    ("errors", .array(state.errors.map(JSONValue.string))),
                 ])
             )
         }

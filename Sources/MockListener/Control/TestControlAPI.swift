@@ -36,7 +36,12 @@ struct TestControlAPI {
                 let removed = store.clear()
                 return ListenerResponder.json(.ok, .object(JSONObject([("deleted", .integer(Int64(removed)))])))
             case ("stats", .get):
-                return ListenerResponder.json(.ok, store.stats())
+                var stats = store.stats()
+                if case .object(var object) = stats {
+                    object["controlErrors"] = .array(control.errors.map(JSONValue.string))
+                    stats = .object(object)
+                }
+                return ListenerResponder.json(.ok, stats)
             case ("wait", .get):
                 var filter = try filter(from: query)
                 if filter.kind == nil { filter.kind = .event }

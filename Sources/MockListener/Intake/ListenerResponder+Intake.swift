@@ -4,26 +4,33 @@ import JSONSchema
 import Logging
 import VESModel
 
+/// Where a readable body came in: its path and route, the version served there and the notes on the route.
+struct Intake {
+    let path: String
+    let route: EventRoute
+    let served: ServedVersion
+    let notes: [Violation]
+}
+
 /// What the listener does with a body it could read: validates each event, records it, and answers.
 extension ListenerResponder {
-    func accept(
-        single document: JSONValue,
-        body: [UInt8],
-        path: String,
-        route: EventRoute,
-        notes: [Violation]
-    ) throws -> Response {
-        var warnings = notes
+    func accept(single document: JSONValue, body: [UInt8], intake: Intake) throws -> Response {
+        var warnings = intake.notes
         if document["event"] == nil, document["eventList"] != nil {
             warnings.append(.note("this body is a batch; batches go to .../eventBatch"))
         }
-        let errors = schema(for: route).validateSingle(document)
+        var errors = intake.served.schema.validateSingle(document)
         let event = document["event"] ?? document
-        let status: HTTPResponse.Status = errors.isEmpty ? .accepted : .badRequest
+        if document["event"] != nil {
+            let stndDefined = stndDefinedCheck(event, pointer: "/event", served: intake.served)
+            errors += stndDefined.errors
+            warnings += stndDefined.warnings
+        }
+        let status = answerStatus(errors)
         var record = EventRecord(
             kind: .event,
-            path: path,
-            route: route,
+            path: intake.path,
+            route: intake.route,
             status: Int(status.code),
             errors: errors,
             warnings: warnings,
@@ -33,49 +40,51 @@ extension ListenerResponder {
         if document["event"] != nil, let range = RawJSONSpans.member("event", in: body) {
             record.rawEvent = body[range]
         }
-        try keep([record])
-        return errors.isEmpty ? acceptedResponse() : invalidResponse(errors)
+        return try answer([record], errors: errors, intake: intake)
     }
 
-    func accept(
-        batch document: JSONValue,
-        body: [UInt8],
-        path: String,
-        route: EventRoute,
-        notes: [Violation]
-    ) throws -> Response {
-        guard case .array(let items)? = document["eventList"] else {
-            let violation = Violation(
-                pointer: "/eventList",
-                message: "a batch is {\"eventList\": [event, ...]}; 'eventList' is missing or not an array",
-                keyword: "required"
-            )
+    func accept(batch document: JSONValue, body: [UInt8], intake: Intake) throws -> Response {
+        guard case .array(let items)? = document["eventList"], !items.isEmpty else {
+            let violation =
+                document["eventList"]?.arrayValue == nil
+                ? Violation(
+                    pointer: "/eventList",
+                    message: "a batch is {\"eventList\": [event, ...]}; 'eventList' is missing or not an array",
+                    keyword: "required"
+                )
+                : Violation(pointer: "/eventList", message: "the batch holds no events", keyword: "minItems")
             let record = EventRecord(
                 kind: .rejected,
-                path: path,
-                route: route,
-                status: 400,
+                path: intake.path,
+                route: intake.route,
+                status: Int(answerStatus([violation]).code),
                 errors: [violation],
-                warnings: notes,
+                warnings: intake.notes,
                 event: nil,
                 raw: Self.rawText(document.jsonBytes())
             )
-            try keep([record])
-            return invalidResponse([violation])
+            return try answer([record], errors: [violation], intake: intake)
         }
-        let schema = schema(for: route)
-        let verdicts = items.enumerated().map { index, item in schema.validateBatchItem(item, index: index) }
-        let allErrors = verdicts.flatMap { $0 }
-        let status = allErrors.isEmpty ? 202 : 400
+        let schema = intake.served.schema
+        var verdicts: [(errors: [Violation], warnings: [Violation])] = items.enumerated().map { index, item in
+            let pointer = JSONPointer.appending(index, to: "/eventList")
+            let stndDefined = stndDefinedCheck(item, pointer: pointer, served: intake.served)
+            return (schema.validateBatchItem(item, index: index) + stndDefined.errors, stndDefined.warnings)
+        }
+        if intake.served.batchHoldsOneDomain, let (index, violation) = BatchRules.firstMismatch(in: items) {
+            verdicts[index].errors.append(violation)
+        }
+        let allErrors = verdicts.flatMap(\.errors)
+        let status = answerStatus(allErrors)
         let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }
-        var records = zip(items, verdicts).map { item, errors in
+        var records = zip(items, verdicts).map { item, verdict in
             EventRecord(
                 kind: .event,
-                path: path,
-                route: route,
-                status: status,
-                errors: errors,
-                warnings: notes,
+                path: intake.path,
+                route: intake.route,
+                status: Int(status.code),
+                errors: verdict.errors,
+                warnings: intake.notes + verdict.warnings,
                 event: item,
                 raw: nil
             )
@@ -83,31 +92,12 @@ extension ListenerResponder {
         if let itemRanges, itemRanges.count == records.count {
             for index in records.indices { records[index].rawEvent = body[itemRanges[index]] }
         }
-        if records.isEmpty {
-            let violation = Violation(pointer: "/eventList", message: "the batch holds no events", keyword: "minItems")
-            var record = EventRecord(
-                kind: .rejected,
-                path: path,
-                route: route,
-                status: 400,
-                errors: [violation],
-                warnings: notes,
-                event: nil,
-                raw: nil
-            )
-            record.raw = Self.rawText(document.jsonBytes())
-            try keep([record])
-            return invalidResponse([violation])
-        }
-        try keep(records)
-        return allErrors.isEmpty ? acceptedResponse() : invalidResponse(allErrors)
+        return try answer(records, errors: allErrors, intake: intake)
     }
 
-    func accept(throttlingState document: JSONValue, path: String, route: EventRoute, notes: [Violation])
-        throws -> Response
-    {
+    func accept(throttlingState document: JSONValue, intake: Intake) throws -> Response {
         var errors: [Violation] = []
-        let validator = schema(for: route).validator
+        let validator = intake.served.schema.validator
         if let state = document["eventThrottlingState"] {
             if validator.hasDefinition("eventThrottlingState") {
                 errors = validator.validate(state, definition: "eventThrottlingState", pointer: "/eventThrottlingState")
@@ -121,22 +111,61 @@ extension ListenerResponder {
                 )
             ]
         }
+        let accepted = errors.isEmpty || configuration.acceptInvalid
         let record = EventRecord(
             kind: .throttlingState,
-            path: path,
-            route: route,
-            status: errors.isEmpty ? 204 : 400,
+            path: intake.path,
+            route: intake.route,
+            status: accepted ? 204 : 400,
             errors: errors,
-            warnings: notes,
+            warnings: intake.notes,
             event: document,
             raw: nil
         )
         try keep([record])
-        return errors.isEmpty ? Response(status: .noContent) : invalidResponse(errors)
+        return accepted ? Response(status: .noContent) : invalidResponse(errors)
     }
 
-    func schema(for route: EventRoute) -> EventSchema {
-        configuration.schemasByVersion[route.apiVersion] ?? configuration.defaultSchema
+    /// 202, or 400 when something is wrong and the listener is not told to accept invalid events.
+    private func answerStatus(_ errors: [Violation]) -> HTTPResponse.Status {
+        errors.isEmpty || configuration.acceptInvalid ? .accepted : .badRequest
+    }
+
+    /// Keeps the records, then answers: 202 (with a commandList when one is queued and the version has them), or
+    /// the error body for what was found.
+    private func answer(_ records: [EventRecord], errors: [Violation], intake: Intake) throws -> Response {
+        var records = records
+        guard errors.isEmpty || configuration.acceptInvalid else {
+            try keep(records)
+            return errorResponse(errors)
+        }
+        var commandList: JSONValue?
+        if control.hasCommandList {
+            if intake.served.hasCommandList {
+                commandList = control.takeCommandList()
+            } else {
+                let message =
+                    "a commandList is queued, but \(intake.served.label) has no command lists: not sent on "
+                    + intake.path + "; it stays queued for a version that has them"
+                control.noteError(message)
+                for index in records.indices { records[index].warnings.append(.note(message)) }
+                logger.warning("commandList not sent", metadata: ["path": "\(intake.path)"])
+            }
+        }
+        try keep(records)
+        guard let commandList else { return Response(status: .accepted) }
+        return Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
+    }
+
+    /// The spec's answer for what was found: its own exception for a stndDefinedNamespace problem alone, else
+    /// SVC0002 naming every pointer.
+    private func errorResponse(_ errors: [Violation]) -> Response {
+        if let first = errors.first, errors.allSatisfy({ StndDefinedRules.isNamespaceKeyword($0.keyword) }),
+            let error = StndDefinedRules.requestError(keyword: first.keyword)
+        {
+            return Self.json(.badRequest, error.json)
+        }
+        return invalidResponse(errors)
     }
 
     /// Writes the records; when that fails the request is not accepted (503), so the agent keeps the events.

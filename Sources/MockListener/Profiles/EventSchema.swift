@@ -1,6 +1,6 @@
 import JSON
 public import JSONSchema
-import VESModel
+public import VESModel
 
 /// A named validator the listener checks events with: the built-in VES 1.1 field set or a draft-04 file.
 public struct EventSchema: Sendable {
@@ -18,18 +18,37 @@ public struct EventSchema: Sendable {
         EventSchema(name: VES11FieldSet.name, validator: VES11FieldSet.validator)
     }
 
-    /// `ves-1.1` or the path of a draft-04 schema file.
+    /// The field set written into this project for a version, if it has one yet.
+    public static func builtIn(_ version: VESVersion) -> EventSchema? {
+        version.fieldSet.map { EventSchema(name: $0.name, validator: $0.validator) }
+    }
+
+    /// The names `named(_:)` takes for the built-in sets.
+    public static var builtInNames: [String] {
+        VESVersion.allCases.compactMap { $0.fieldSet?.name }
+    }
+
+    /// A built-in set by name (`ves-1.1`, `ves-5.4.1`, `ves-7.2.1`) or the path of a draft-04 schema file.
     public static func named(_ nameOrPath: String) throws(ListenerError) -> EventSchema {
-        if nameOrPath == VES11FieldSet.name || nameOrPath == "ves-1.1" || nameOrPath == "builtin" {
+        if nameOrPath == "builtin" {
             return .builtInVES11
         }
+        if let version = VESVersion.allCases.first(where: { $0.fieldSet?.name == nameOrPath }),
+            let schema = builtIn(version)
+        {
+            return schema
+        }
         do {
-            return EventSchema(name: nameOrPath, validator: try JSONSchemaValidator(contentsOfFile: nameOrPath))
+            return EventSchema(
+                name: nameOrPath,
+                validator: try JSONSchemaValidator(contentsOfFile: nameOrPath)
+            )
         } catch {
             throw ListenerError(
                 code: .schema,
-                message:
-                    "cannot load schema '\(nameOrPath)': \(error). Use 'ves-1.1' or the path of a draft-04 JSON schema file."
+                message: "cannot load schema '\(nameOrPath)': \(error). Use "
+                    + builtInNames.map { "'\($0)'" }.joined(separator: ", ")
+                    + " or the path of a draft-04 JSON schema file."
             )
         }
     }

@@ -36,17 +36,46 @@ struct ListenerResponder: HTTPResponder {
             )
             return reject(.notFound, error, path: path, route: nil, raw: nil)
         case .event(let route):
-            do {
-                return try await respondToEvent(request, context: context, route: route)
-            } catch is StoreFailure {
-                return Self.json(.serviceUnavailable, StoreFailure.requestError.json)
+            guard let served = configuration.servedVersion(route.apiVersion) else {
+                let error = RequestError.serviceError(
+                    "API version \(route.apiVersion) is not supported; this listener serves "
+                        + configuration.servedSegments.map { segment in
+                            configuration.servedVersion(segment).map { "\(segment) (\($0.label))" } ?? segment
+                        }.joined(separator: ", ")
+                )
+                return reject(.badRequest, error, path: path, route: route, raw: nil)
             }
+            var response: Response
+            if let reason = VersionHeaders.unservedMinorVersion(in: request, version: served.version) {
+                let error = RequestError.badParameters(["X-MinorVersion"])
+                response = reject(.badRequest, error, path: path, route: route, raw: nil, reason: reason)
+            } else if !served.hasResource(route.kind) {
+                let error = RequestError.serviceError(
+                    "\(served.label) has no \(route.kind.rawValue) resource; its resources are "
+                        + "\(prefixText)/eventListener/\(served.segment) and .../eventBatch",
+                    status: 404
+                )
+                response = reject(.notFound, error, path: path, route: route, raw: nil)
+            } else {
+                do {
+                    response = try await respondToEvent(request, context: context, route: route, served: served)
+                } catch is StoreFailure {
+                    response = Self.json(.serviceUnavailable, StoreFailure.requestError.json)
+                }
+            }
+            VersionHeaders.stamp(&response, version: served.version)
+            return response
         }
     }
 
     private var prefixText: String { configuration.pathPrefix.map { "/" + $0 }.joined() }
 
-    private func respondToEvent(_ request: Request, context: Context, route: EventRoute) async throws -> Response {
+    private func respondToEvent(
+        _ request: Request,
+        context: Context,
+        route: EventRoute,
+        served: ServedVersion
+    ) async throws -> Response {
         let path = request.uri.path
         guard request.method == .post else {
             let error = RequestError.serviceError("\(request.method) is not allowed here; use POST", status: 405)
@@ -126,13 +155,14 @@ struct ListenerResponder: HTTPResponder {
             )
         }
 
+        let intake = Intake(path: path, route: route, served: served, notes: routeNotes)
         switch route.kind {
         case .event:
-            return try accept(single: document, body: body, path: path, route: route, notes: routeNotes)
+            return try accept(single: document, body: body, intake: intake)
         case .batch:
-            return try accept(batch: document, body: body, path: path, route: route, notes: routeNotes)
+            return try accept(batch: document, body: body, intake: intake)
         case .throttlingState:
-            return try accept(throttlingState: document, path: path, route: route, notes: routeNotes)
+            return try accept(throttlingState: document, intake: intake)
         }
     }
 
@@ -141,14 +171,21 @@ struct ListenerResponder: HTTPResponder {
         _ error: RequestError,
         path: String,
         route: EventRoute?,
-        raw: String?
+        raw: String?,
+        reason: String? = nil
     ) -> Response {
         let record = EventRecord(
             kind: .rejected,
             path: path,
             route: route,
             status: Int(status.code),
-            errors: [Violation(pointer: "", message: error.renderedText, keyword: error.messageId)],
+            errors: [
+                Violation(
+                    pointer: "",
+                    message: reason.map { error.renderedText + ": " + $0 } ?? error.renderedText,
+                    keyword: error.messageId
+                )
+            ],
             warnings: route?.notes.map { Violation.note($0) } ?? [],
             event: nil,
             raw: raw
@@ -169,11 +206,6 @@ struct ListenerResponder: HTTPResponder {
         var response = Self.json(.methodNotAllowed, RequestError.serviceError("use \(allow)", status: 405).json)
         response.headers[.allow] = allow
         return response
-    }
-
-    func acceptedResponse() -> Response {
-        guard let commandList = control.takeCommandList() else { return Response(status: .accepted) }
-        return Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
     }
 
     func invalidResponse(_ errors: [Violation]) -> Response {

@@ -17,6 +17,14 @@ indirect enum VESFieldType: Sendable {
     case countPairs
     /// Any JSON value.
     case unconstrained
+    /// Any JSON object (the spec's "object" with no field table).
+    case object
+    /// A string the spec gives a format to (`ipv4`, `ipv6`, `uri`, `date-time`, ...).
+    case formatted(String)
+    /// A "hashMap": an object whose members all hold the given type (strings in 7.x).
+    case map(of: VESFieldType)
+    /// Exactly one of several types (7.x perf3gpp's integer-or-string identifiers).
+    case either([VESFieldType])
 
     var schema: JSONValue {
         switch self {
@@ -42,6 +50,14 @@ indirect enum VESFieldType: Sendable {
             ]
         case .unconstrained:
             [:]
+        case .object:
+            ["type": "object"]
+        case .formatted(let format):
+            ["type": "string", "format": .string(format)]
+        case .map(of: let member):
+            ["type": "object", "additionalProperties": member.schema]
+        case .either(let alternatives):
+            ["oneOf": .array(alternatives.map(\.schema))]
         }
     }
 }
@@ -61,24 +77,38 @@ struct VESField: Sendable {
     }
 }
 
-/// One datatype: a record of fields, a plain list, or anything.
+/// One datatype: a record of fields, a plain list, a map, or anything.
 struct VESDatatype: Sendable {
     enum Shape: Sendable {
-        case record([VESField])
+        /// `closed`: no members beyond the table (7.x's `additionalProperties: false`).
+        case record([VESField], closed: Bool)
         case list(of: VESFieldType)
+        case map(of: VESFieldType)
         case unconstrained
     }
 
     let name: String
     let shape: Shape
 
+    /// A record that allows members beyond its table, as every 1.1 and 5.x record does.
     static func record(_ name: String, _ fields: [VESField]) -> VESDatatype {
-        VESDatatype(name: name, shape: .record(fields))
+        VESDatatype(name: name, shape: .record(fields, closed: false))
+    }
+
+    /// A record that allows nothing beyond its table, as every 7.x record does.
+    static func closedRecord(_ name: String, _ fields: [VESField]) -> VESDatatype {
+        VESDatatype(name: name, shape: .record(fields, closed: true))
+    }
+
+    /// The fields of a record datatype; empty for other shapes.
+    var fields: [VESField] {
+        if case .record(let fields, _) = shape { return fields }
+        return []
     }
 
     var schema: JSONValue {
         switch shape {
-        case .record(let fields):
+        case .record(let fields, let closed):
             var properties = JSONObject()
             for field in fields {
                 properties[field.name] = field.type.schema
@@ -88,9 +118,14 @@ struct VESDatatype: Sendable {
             if !required.isEmpty {
                 schema["required"] = .array(required)
             }
+            if closed {
+                schema["additionalProperties"] = false
+            }
             return .object(schema)
         case .list(of: let element):
             return VESFieldType.list(of: element).schema
+        case .map(of: let member):
+            return VESFieldType.map(of: member).schema
         case .unconstrained:
             return VESFieldType.unconstrained.schema
         }

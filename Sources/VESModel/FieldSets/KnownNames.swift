@@ -13,12 +13,10 @@ public enum KnownNames {
         var names: [String] = ["event", "eventList"] + pluginNames
         for datatype in VES11Datatypes.all {
             names.append(datatype.name)
-            if case .record(let fields) = datatype.shape {
-                for field in fields {
-                    names.append(field.name)
-                    if case .oneOf(let values) = field.type {
-                        names += values
-                    }
+            for field in datatype.fields {
+                names.append(field.name)
+                if case .oneOf(let values) = field.type {
+                    names += values
                 }
             }
         }

@@ -24,10 +24,8 @@ public enum VES11FieldSet {
     /// The names of the required fields of a datatype (`faultFields`, `commonEventHeader`, ...), so an event
     /// source can refuse to suppress them when a listener asks it to throttle.
     public static func requiredFields(of datatype: String) -> Set<String> {
-        guard let found = VES11Datatypes.all.first(where: { $0.name == datatype }),
-            case .record(let fields) = found.shape
-        else { return [] }
-        return Set(fields.filter(\.isRequired).map(\.name))
+        guard let found = VES11Datatypes.all.first(where: { $0.name == datatype }) else { return [] }
+        return Set(found.fields.filter(\.isRequired).map(\.name))
     }
 
     /// The field set as a draft-04 schema document, for tools that want the schema itself.
