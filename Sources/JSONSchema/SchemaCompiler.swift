@@ -1,19 +1,36 @@
 import JSON
 
-/// Turns a draft-04 schema document into a tree of `SchemaNode`s with every `$ref` resolved, so validation
-/// does no lookups by name and builds no strings unless something is wrong.
+/// Turns a draft-04 or OpenAPI 3.0 schema into a tree of `SchemaNode`s with every `$ref` resolved, so
+/// validation does no lookups by name and builds no strings unless something is wrong.
 struct SchemaCompiler {
-    let document: JSONValue
-    private(set) var allNodes: [SchemaNode] = []
-    private var nodesByLocation: [String: SchemaNode] = [:]
-    private var pendingReferences: [(node: SchemaNode, reference: String)] = []
+    let documents: SchemaDocuments
+    let dialect: SchemaDialect
+    let formats: FormatPolicy
+    /// False for a lone schema: a `$ref` to another document is then an error rather than a lookup.
+    let allowsOtherDocuments: Bool
+    /// The key of the document being compiled; "" for a lone schema, so its locations read `#/...`.
+    var currentDocument = ""
+    var allNodes: [SchemaNode] = []
+    var nodesByLocation: [String: SchemaNode] = [:]
+    var pendingReferences: [(node: SchemaNode, reference: String, document: String)] = []
 
-    init(document: JSONValue) {
-        self.document = document
+    init(document: JSONValue, formats: FormatPolicy) {
+        documents = SchemaDocuments(["": document])
+        dialect = .draft04
+        self.formats = formats
+        allowsOtherDocuments = false
+    }
+
+    init(documents: SchemaDocuments, dialect: SchemaDialect, formats: FormatPolicy) {
+        self.documents = documents
+        self.dialect = dialect
+        self.formats = formats
+        allowsOtherDocuments = true
     }
 
     /// Compiles the root and every top-level definition, then resolves references.
     mutating func compileDocument() throws(SchemaError) -> (root: SchemaNode, definitions: [String: SchemaNode]) {
+        let document = documents[""] ?? .null
         let root = try compile(document, at: [])
         var definitions: [String: SchemaNode] = [:]
         if case .object(let rootObject) = document, let definitionsValue = rootObject["definitions"] {
@@ -28,88 +45,19 @@ struct SchemaCompiler {
         return (root, definitions)
     }
 
-    // MARK: References
-
-    private mutating func resolveReferences() throws(SchemaError) {
-        while let pending = pendingReferences.popLast() {
-            let tokens = try referenceTokens(pending.reference, from: pending.node.location)
-            let location = Self.location(tokens)
-            let target: SchemaNode
-            if let known = nodesByLocation[location] {
-                target = known
-            } else {
-                guard let value = JSONPointer.resolve(tokens: tokens, in: document) else {
-                    throw SchemaError(
-                        code: .unresolvableRef,
-                        message: "$ref '\(pending.reference)' at \(pending.node.location) names nothing in the schema"
-                    )
-                }
-                target = try compile(value, at: tokens)
-            }
-            pending.node.reference = NodeLink(target)
-        }
-        // Point every reference at the end of its chain; a chain that comes back on itself never validates.
-        for node in allNodes where node.hasReference {
-            var current = node
-            var steps = 0
-            while current.hasReference, let next = current.reference {
-                current = next.withNode { $0 }
-                steps += 1
-                if steps > allNodes.count {
-                    throw SchemaError(
-                        code: .refCycle,
-                        message: "$ref at \(node.location) leads to a cycle of references that never reaches a schema"
-                    )
-                }
-            }
-            node.reference = NodeLink(current)
-        }
-    }
-
-    /// The pointer tokens of a local reference (`#`, `#/definitions/x`, percent-encoded or `~`-escaped).
-    private func referenceTokens(_ reference: String, from location: String) throws(SchemaError) -> [String] {
-        guard reference.isEmpty || reference.hasPrefix("#") else {
-            throw SchemaError(
-                code: .unsupportedRef,
-                message: "$ref '\(reference)' at \(location) points outside this document; only local references "
-                    + "('#/...') are supported"
-            )
-        }
-        let fragment = String(reference.dropFirst())
-        guard let decoded = Self.percentDecoded(fragment), let tokens = JSONPointer.tokens(decoded) else {
-            throw SchemaError(
-                code: .unsupportedRef,
-                message: "$ref '\(reference)' at \(location) is not a JSON pointer ('#/definitions/name')"
-            )
-        }
-        return tokens
-    }
-
-    private static func percentDecoded(_ text: String) -> String? {
-        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            else { return nil }
-            bytes.append(value)
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    static func location(_ tokens: [String]) -> String {
-        "#" + tokens.map { "/" + JSONPointer.escape($0) }.joined()
-    }
-
     // MARK: Keywords
 
-    private mutating func compile(_ value: JSONValue, at tokens: [String]) throws(SchemaError) -> SchemaNode {
-        let location = Self.location(tokens)
+    /// Where `tokens` point in the current document, as `KEY#/pointer`.
+    func locationOf(_ tokens: [String]) -> String {
+        Self.location(tokens, in: currentDocument)
+    }
+
+    static func location(_ tokens: [String], in document: String) -> String {
+        document + "#" + tokens.map { "/" + JSONPointer.escape($0) }.joined()
+    }
+
+    mutating func compile(_ value: JSONValue, at tokens: [String]) throws(SchemaError) -> SchemaNode {
+        let location = locationOf(tokens)
         if let known = nodesByLocation[location] {
             return known
         }
@@ -122,7 +70,7 @@ struct SchemaCompiler {
                 throw invalid(location, "'$ref' must be a string")
             }
             node = SchemaNode(location: location, referring: true)
-            pendingReferences.append((node, text))
+            pendingReferences.append((node, text, currentDocument))
         } else {
             let (allowedTypes, typeNames) = try compileType(schema, at: location)
             var enumeration: EnumConstraint?
@@ -134,12 +82,13 @@ struct SchemaCompiler {
             }
             node = SchemaNode(
                 location: location,
+                nullable: try compileNullable(schema, at: location),
                 allowedTypes: allowedTypes,
                 typeNames: typeNames,
                 enumeration: enumeration,
                 object: try compileObjectKeywords(schema, at: tokens),
                 array: try compileArrayKeywords(schema, at: tokens),
-                string: try compileStringKeywords(schema, at: location),
+                string: try compileStringKeywords(schema, at: location, formatName: schema["format"]?.stringValue),
                 numeric: try compileNumericKeywords(schema, at: location),
                 combinators: try compileCombinators(schema, at: tokens)
             )
@@ -192,7 +141,7 @@ struct SchemaCompiler {
             "dependencies",
         ]
         guard keywords.contains(where: { schema[$0] != nil }) else { return nil }
-        let location = Self.location(tokens)
+        let location = locationOf(tokens)
 
         var properties: [(key: String, schema: NodeLink)] = []
         if let value = schema["properties"] {
@@ -271,7 +220,7 @@ struct SchemaCompiler {
     ) throws(SchemaError) -> ArrayConstraints? {
         let keywords = ["items", "additionalItems", "minItems", "maxItems", "uniqueItems"]
         guard keywords.contains(where: { schema[$0] != nil }) else { return nil }
-        let location = Self.location(tokens)
+        let location = locationOf(tokens)
         var items = ArrayConstraints.Items.any
         switch schema["items"] {
         case nil:
@@ -305,10 +254,14 @@ struct SchemaCompiler {
         )
     }
 
-    private func compileStringKeywords(_ schema: JSONObject, at location: String) throws(SchemaError)
-        -> StringConstraints?
-    {
-        guard schema["minLength"] != nil || schema["maxLength"] != nil || schema["pattern"] != nil else { return nil }
+    private func compileStringKeywords(
+        _ schema: JSONObject,
+        at location: String,
+        formatName: String?
+    ) throws(SchemaError) -> StringConstraints? {
+        let format = formats == .checked ? formatName.flatMap { StringFormat(name: $0, dialect: dialect) } : nil
+        guard schema["minLength"] != nil || schema["maxLength"] != nil || schema["pattern"] != nil || format != nil
+        else { return nil }
         var pattern: (text: String, regex: SchemaRegex)?
         if let value = schema["pattern"] {
             guard case .string(let text) = value else {
@@ -319,7 +272,8 @@ struct SchemaCompiler {
         return StringConstraints(
             minLength: try count(schema, "minLength", at: location),
             maxLength: try count(schema, "maxLength", at: location),
-            pattern: pattern
+            pattern: pattern,
+            format: format
         )
     }
 
@@ -371,7 +325,8 @@ struct SchemaCompiler {
             oneOf: try compileSchemaList(schema, "oneOf", at: tokens),
             oneOfSchemas: schema["oneOf"]?.arrayValue ?? [],
             not: not,
-            notSchema: schema["not"] ?? .null
+            notSchema: schema["not"] ?? .null,
+            discriminator: try compileDiscriminator(schema, at: tokens)
         )
     }
 
@@ -382,7 +337,7 @@ struct SchemaCompiler {
     ) throws(SchemaError) -> [NodeLink] {
         guard let list = schema[keyword] else { return [] }
         guard case .array(let elements) = list, !elements.isEmpty else {
-            throw invalid(Self.location(tokens), "'\(keyword)' must be a non-empty array of schemas")
+            throw invalid(locationOf(tokens), "'\(keyword)' must be a non-empty array of schemas")
         }
         var nodes: [NodeLink] = []
         for (index, element) in elements.enumerated() {
@@ -424,7 +379,7 @@ struct SchemaCompiler {
         }
     }
 
-    private func invalid(_ location: String, _ message: String) -> SchemaError {
+    func invalid(_ location: String, _ message: String) -> SchemaError {
         SchemaError(code: .invalidSchema, message: "at \(location): \(message)")
     }
 }

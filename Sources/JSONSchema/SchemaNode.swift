@@ -76,6 +76,8 @@ final class SchemaNode: @unchecked Sendable {
     let hasReference: Bool
     /// The end of the reference chain, a node without `$ref`.
     var reference: NodeLink?
+    /// OpenAPI's `nullable: true`: `null` satisfies the schema whatever its other keywords say.
+    let nullable: Bool
     /// Allowed types; empty allows every type.
     let allowedTypes: JSONTypeSet
     /// The type names as written, for messages.
@@ -91,6 +93,7 @@ final class SchemaNode: @unchecked Sendable {
     init(location: String, referring: Bool) {
         self.location = location
         self.hasReference = referring
+        nullable = false
         allowedTypes = []
         typeNames = []
         enumeration = nil
@@ -103,6 +106,7 @@ final class SchemaNode: @unchecked Sendable {
 
     init(
         location: String,
+        nullable: Bool,
         allowedTypes: JSONTypeSet,
         typeNames: [String],
         enumeration: EnumConstraint?,
@@ -114,6 +118,7 @@ final class SchemaNode: @unchecked Sendable {
     ) {
         self.location = location
         self.hasReference = false
+        self.nullable = nullable
         self.allowedTypes = allowedTypes
         self.typeNames = typeNames
         self.enumeration = enumeration
@@ -292,11 +297,14 @@ final class StringConstraints: Sendable {
     let minLength: Int?
     let maxLength: Int?
     let pattern: (text: String, regex: SchemaRegex)?
+    /// Set only when formats are checked and the name is one `StringFormat` knows.
+    let format: StringFormat?
 
-    init(minLength: Int?, maxLength: Int?, pattern: (text: String, regex: SchemaRegex)?) {
+    init(minLength: Int?, maxLength: Int?, pattern: (text: String, regex: SchemaRegex)?, format: StringFormat?) {
         self.minLength = minLength
         self.maxLength = maxLength
         self.pattern = pattern
+        self.format = format
     }
 }
 
@@ -327,6 +335,8 @@ final class Combinators: @unchecked Sendable {
     let oneOfSchemas: [JSONValue]
     let not: NodeLink?
     let notSchema: JSONValue
+    /// OpenAPI's `discriminator` beside `oneOf`/`anyOf`: it replaces trying every branch.
+    let discriminator: Discriminator?
 
     init(
         allOf: [NodeLink],
@@ -334,7 +344,8 @@ final class Combinators: @unchecked Sendable {
         oneOf: [NodeLink],
         oneOfSchemas: [JSONValue],
         not: NodeLink?,
-        notSchema: JSONValue
+        notSchema: JSONValue,
+        discriminator: Discriminator?
     ) {
         self.allOf = allOf
         self.anyOf = anyOf
@@ -342,6 +353,26 @@ final class Combinators: @unchecked Sendable {
         self.oneOfSchemas = oneOfSchemas
         self.not = not
         self.notSchema = notSchema
+        self.discriminator = discriminator
+    }
+}
+
+/// An OpenAPI discriminator: which member names the schema, and the schema for each value it may take.
+final class Discriminator: @unchecked Sendable {
+    let propertyName: String
+    /// `mapping` entries first, then the names of the `$ref`ed branches (OpenAPI's implicit mapping).
+    let choices: [(value: String, schema: NodeLink)]
+    /// The values as Python lists them, for messages.
+    let renderedValues: String
+
+    init(propertyName: String, choices: [(value: String, schema: NodeLink)]) {
+        self.propertyName = propertyName
+        self.choices = choices
+        renderedValues = PythonRepr.render(.array(choices.map { .string($0.value) }))
+    }
+
+    func schema(for value: String) -> NodeLink? {
+        choices.first { $0.value == value }?.schema
     }
 }
 
