@@ -110,7 +110,7 @@ let package = Package(
         // The programs: a command type each, calling one library entry point.
         .executableTarget(
             name: "ves-listener",
-            dependencies: ["MockListener", "Platform", .argumentParser, .logging],
+            dependencies: ["MockListener", "StndDefined", "Platform", .argumentParser, .logging],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "MockListenerTests",
             dependencies: [
-                "MockListener", "VESModel", "JSON", "JSONSchema", "CurlClient", "TestSupport", .logging,
+                "MockListener", "VESModel", "StndDefined", "JSON", "JSONSchema", "CurlClient", "TestSupport", .logging,
                 .serviceLifecycle,
             ],
             swiftSettings: swiftSettings

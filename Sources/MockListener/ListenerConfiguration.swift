@@ -1,3 +1,4 @@
+public import StndDefined
 import VESModel
 
 /// Everything `ves-listener` can be told; the executable fills it from flags, tests build it directly.
@@ -18,6 +19,13 @@ public struct ListenerConfiguration: Sendable {
     /// `--accept-invalid`: answer 202 to every well-formed request and still record every violation, for agents
     /// that must not be slowed by rejections while a conformance report is collected.
     public var acceptInvalid = false
+    /// `--stnd-defined-schemas`: the 3GPP (or other) OpenAPI schemas stndDefined data is checked against; nil
+    /// leaves the data unchecked, with a warning on each stndDefined record.
+    public var stndDefinedSchemas: StndDefinedSchemas?
+    /// `--stnd-defined-unknown accept`: a schemaReference no schema map knows is a warning, not a violation.
+    public var acceptsUnknownStndDefined = false
+    /// `--profile onap`: answer as the ONAP VES collector with these settings does; nil answers as the specs say.
+    public var onap: ONAPCollectorSettings?
     /// JSON Lines file every record is appended to before the answer is sent.
     public var recordPath: String?
     /// JUnit XML report written at shutdown.
@@ -40,15 +48,40 @@ public struct ListenerConfiguration: Sendable {
     /// What the listener serves on `/eventListener/<segment>`, or nil when it serves nothing there.
     func servedVersion(_ segment: String) -> ServedVersion? {
         let version = VESVersion(segment: segment)
-        let schema = schemasByVersion[segment] ?? schemaOverride ?? version.flatMap(EventSchema.builtIn)
+        let schema: EventSchema?
+        if let onap {
+            // the collector serves exactly the versions its schema map names
+            guard onap.schemaFiles[segment] != nil else { return nil }
+            schema = schemasByVersion[segment] ?? schemaOverride
+        } else {
+            schema = schemasByVersion[segment] ?? schemaOverride ?? version.map(EventSchema.builtIn)
+        }
         return schema.map { ServedVersion(segment: segment, version: version, schema: $0) }
     }
 
     /// The segments served with no flags, or with the flags given, in order (`v1`, `v5`, `v7`).
     var servedSegments: [String] {
-        let builtIn = VESVersion.allCases.filter { $0.fieldSet != nil }.map(\.segment)
+        if let onap {
+            return onap.schemaFiles.keys.sorted { (Int($0.dropFirst()) ?? 0) < (Int($1.dropFirst()) ?? 0) }
+        }
+        let builtIn = VESVersion.allCases.map(\.segment)
         let extra = schemasByVersion.keys.filter { !builtIn.contains($0) }.sorted()
         return builtIn + extra
+    }
+
+    /// Answers as the ONAP collector with `settings` does: each version its schema map names gets that schema
+    /// (unless `schemasByVersion` already has one), found in `settings`' folder or `schemaDirectories`; the two the
+    /// project has field sets for (28.4.1, 30.2.1_ONAP) use them when no file is found.
+    public mutating func useONAPProfile(
+        _ settings: ONAPCollectorSettings,
+        configDirectory: String?,
+        schemaDirectories: [String]
+    ) throws(ListenerError) {
+        onap = settings
+        let directories = (configDirectory.map { [$0] } ?? []) + schemaDirectories
+        for (segment, file) in settings.schemaFiles where schemasByVersion[segment] == nil && schemaOverride == nil {
+            schemasByVersion[segment] = try ONAPCollectorSettings.schema(named: file, in: directories)
+        }
     }
 
     public var scheme: String { tlsCertificatePath != nil && tlsKeyPath != nil ? "https" : "http" }

@@ -6,6 +6,8 @@ public struct ListenerError: Error, Sendable, CustomStringConvertible {
         case bind
         /// A connection dropped by an injected fault.
         case fault
+        /// ONAP collector files (`--onap-config`) that cannot be read or used.
+        case profile
         /// The record file cannot be opened or written.
         case record
         /// The JUnit report cannot be written.

@@ -37,6 +37,12 @@ public enum FileBytes {
         }
     }
 
+    /// Whether a regular file (or a link to one) is at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Writes every byte to a file descriptor, going on after short writes and interruptions; returns the C
     /// library's reason when it cannot, nil when all was written.
     public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> String? {

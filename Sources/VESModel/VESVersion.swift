@@ -47,10 +47,11 @@ public enum VESVersion: String, Sendable, CaseIterable, Comparable {
     public var hasStndDefined: Bool { self >= .ves721 }
 
     /// The built-in field set a listener checks this version's events against.
-    public var fieldSet: (name: String, validator: JSONSchemaValidator)? {
+    public var fieldSet: (name: String, validator: JSONSchemaValidator) {
         switch self {
         case .ves11: (VES11FieldSet.name, VES11FieldSet.validator)
-        case .ves541, .ves721: nil
+        case .ves541: (VES541FieldSet.name, VES541FieldSet.validator)
+        case .ves721: (VES721FieldSet.name, VES721FieldSet.validator)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import MockListener
+import StndDefined
 import UnixSignals
 
 #if canImport(Glibc)
@@ -59,6 +60,54 @@ struct VESListenerCommand: AsyncParsableCommand {
     )
     var schemaFor: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "'spec' answers as the listener specs say; 'onap' answers as the ONAP VES collector does (its codes, "
+                + "bodies, auth, validation order and routing).",
+            valueName: "spec|onap"
+        )
+    )
+    var profile = "spec"
+
+    @Option(
+        name: .customLong("onap-config"),
+        help: ArgumentHelp(
+            "Folder with the collector's collector.properties (and the files it names): versions, schemas, "
+                + "streams, auth and answers of --profile onap. Without it, the collector's defaults.",
+            valueName: "DIR"
+        )
+    )
+    var onapConfig: String?
+
+    @Option(
+        name: .customLong("schema-dir"),
+        help: ArgumentHelp(
+            "Folder to look for schema files the collector's configuration names (repeatable).",
+            valueName: "DIR"
+        )
+    )
+    var schemaDir: [String] = []
+
+    @Option(
+        name: .customLong("stnd-defined-schemas"),
+        help: ArgumentHelp(
+            "Folder with a schema-map.json in ONAP's format and the OpenAPI files it names (such as a 3GPP release): "
+                + "stndDefinedFields.data is checked against the schema its schemaReference names (repeatable; "
+                + "later folders add to the map).",
+            valueName: "DIR"
+        )
+    )
+    var stndDefinedSchemas: [String] = []
+
+    @Option(
+        name: .customLong("stnd-defined-unknown"),
+        help: ArgumentHelp(
+            "What a schemaReference no schema map knows is: 'reject' (a violation) or 'accept' (a warning).",
+            valueName: "reject|accept"
+        )
+    )
+    var stndDefinedUnknown = "reject"
+
     @Flag(
         name: .customLong("accept-invalid"),
         help: "Answer 202 to every well-formed request; every violation is still recorded and reported."
@@ -96,6 +145,13 @@ struct VESListenerCommand: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
+        guard ["reject", "accept"].contains(stndDefinedUnknown) else {
+            throw ValidationError("--stnd-defined-unknown must be reject or accept")
+        }
+        guard ["spec", "onap"].contains(profile) else { throw ValidationError("--profile must be spec or onap") }
+        guard profile == "onap" || onapConfig == nil else {
+            throw ValidationError("--onap-config goes with --profile onap")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -116,6 +172,14 @@ struct VESListenerCommand: AsyncParsableCommand {
         configuration.tlsKeyPath = tlsKey
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.acceptInvalid = acceptInvalid
+        configuration.acceptsUnknownStndDefined = stndDefinedUnknown == "accept"
+        if !stndDefinedSchemas.isEmpty {
+            do {
+                configuration.stndDefinedSchemas = try StndDefinedSchemas(folders: stndDefinedSchemas)
+            } catch {
+                throw ValidationError("--stnd-defined-schemas: \(error.message)")
+            }
+        }
         do {
             configuration.schemaOverride = try schema.map(EventSchema.named)
             for entry in schemaFor {
@@ -124,6 +188,16 @@ struct VESListenerCommand: AsyncParsableCommand {
                     throw ValidationError("--schema-for takes vN=FILE (e.g. v5=schema.json), not '\(entry)'")
                 }
                 configuration.schemasByVersion[parts[0]] = try EventSchema.named(parts[1])
+            }
+            if profile == "onap" {
+                let settings = try onapConfig.map { directory throws(ListenerError) in
+                    try ONAPCollectorSettings(directory: directory)
+                }
+                try configuration.useONAPProfile(
+                    settings ?? ONAPCollectorSettings(),
+                    configDirectory: onapConfig,
+                    schemaDirectories: schemaDir
+                )
             }
         } catch let error as ListenerError {
             throw ValidationError(error.message)
@@ -136,6 +210,15 @@ struct VESListenerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "ves-listener")
+        if let schemas = configuration.stndDefinedSchemas {
+            for line in schemas.replacedMappings { logger.notice("stndDefined schema map: \(line)") }
+            let problems = schemas.precompile()
+            logger.info(
+                "stndDefined schemas loaded",
+                metadata: ["folders": "\(schemas.folders)", "references": "\(schemas.publicURLs.count)"]
+            )
+            for problem in problems { logger.warning("stndDefined schema unusable: \(problem.message)") }
+        }
         let runner: ListenerRunner
         do {
             runner = try ListenerRunner(configuration: configuration, logger: logger)

@@ -26,12 +26,16 @@ extension ListenerResponder {
             errors += stndDefined.errors
             warnings += stndDefined.warnings
         }
-        let status = answerStatus(errors)
+        if document["event"] != nil, errors.isEmpty, let onap = configuration.onap,
+            let routing = collectorRouting(event, pointer: "/event", segment: intake.route.apiVersion, settings: onap)
+        {
+            errors.append(routing)
+        }
         var record = EventRecord(
             kind: .event,
             path: intake.path,
             route: intake.route,
-            status: Int(status.code),
+            status: 0,
             errors: errors,
             warnings: warnings,
             event: event,
@@ -57,7 +61,7 @@ extension ListenerResponder {
                 kind: .rejected,
                 path: intake.path,
                 route: intake.route,
-                status: Int(answerStatus([violation]).code),
+                status: 0,
                 errors: [violation],
                 warnings: intake.notes,
                 event: nil,
@@ -71,18 +75,29 @@ extension ListenerResponder {
             let stndDefined = stndDefinedCheck(item, pointer: pointer, served: intake.served)
             return (schema.validateBatchItem(item, index: index) + stndDefined.errors, stndDefined.warnings)
         }
-        if intake.served.batchHoldsOneDomain, let (index, violation) = BatchRules.firstMismatch(in: items) {
+        if intake.served.batchHoldsOneDomain || configuration.onap != nil,
+            let (index, violation) = BatchRules.firstMismatch(in: items)
+        {
             verdicts[index].errors.append(violation)
         }
+        if verdicts.allSatisfy(\.errors.isEmpty), let onap = configuration.onap, let first = items.first,
+            let routing = collectorRouting(
+                first,
+                pointer: "/eventList/0",
+                segment: intake.route.apiVersion,
+                settings: onap
+            )
+        {
+            verdicts[0].errors.append(routing)
+        }
         let allErrors = verdicts.flatMap(\.errors)
-        let status = answerStatus(allErrors)
         let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }
         var records = zip(items, verdicts).map { item, verdict in
             EventRecord(
                 kind: .event,
                 path: intake.path,
                 route: intake.route,
-                status: Int(status.code),
+                status: 0,
                 errors: verdict.errors,
                 warnings: intake.notes + verdict.warnings,
                 event: item,
@@ -126,35 +141,46 @@ extension ListenerResponder {
         return accepted ? Response(status: .noContent) : invalidResponse(errors)
     }
 
-    /// 202, or 400 when something is wrong and the listener is not told to accept invalid events.
-    private func answerStatus(_ errors: [Violation]) -> HTTPResponse.Status {
-        errors.isEmpty || configuration.acceptInvalid ? .accepted : .badRequest
-    }
-
-    /// Keeps the records, then answers: 202 (with a commandList when one is queued and the version has them), or
-    /// the error body for what was found.
+    /// Keeps the records, then answers: the error body for what was found (unless told to accept invalid
+    /// events), else 202 (with a commandList when one is queued and the version has them). Each record carries the
+    /// status of the answer.
     private func answer(_ records: [EventRecord], errors: [Violation], intake: Intake) throws -> Response {
         var records = records
-        guard errors.isEmpty || configuration.acceptInvalid else {
-            try keep(records)
-            return errorResponse(errors)
-        }
-        var commandList: JSONValue?
-        if control.hasCommandList {
-            if intake.served.hasCommandList {
-                commandList = control.takeCommandList()
+        var response: Response?
+        if !errors.isEmpty, !configuration.acceptInvalid {
+            if let onap = configuration.onap {
+                response = collectorErrorResponse(errors, settings: onap)
             } else {
-                let message =
-                    "a commandList is queued, but \(intake.served.label) has no command lists: not sent on "
-                    + intake.path + "; it stays queued for a version that has them"
-                control.noteError(message)
-                for index in records.indices { records[index].warnings.append(.note(message)) }
-                logger.warning("commandList not sent", metadata: ["path": "\(intake.path)"])
+                response = errorResponse(errors)
             }
         }
+        if response == nil {
+            var commandList: JSONValue?
+            if control.hasCommandList {
+                if intake.served.hasCommandList, configuration.onap == nil {
+                    commandList = control.takeCommandList()
+                } else {
+                    let who = configuration.onap == nil ? intake.served.label : "the ONAP collector"
+                    let message =
+                        "a commandList is queued, but \(who) has no command lists: not sent on "
+                        + intake.path + "; it stays queued for a version that has them"
+                    control.noteError(message)
+                    for index in records.indices { records[index].warnings.append(.note(message)) }
+                    logger.warning("commandList not sent", metadata: ["path": "\(intake.path)"])
+                }
+            }
+            if let onap = configuration.onap {
+                response = ONAPAnswers.success(accepted: onap.answersAccepted)
+            } else if let commandList {
+                response = Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
+            } else {
+                response = Response(status: .accepted)
+            }
+        }
+        let answer = response ?? Response(status: .accepted)
+        for index in records.indices { records[index].status = Int(answer.status.code) }
         try keep(records)
-        guard let commandList else { return Response(status: .accepted) }
-        return Self.json(.accepted, .object(JSONObject([("commandList", commandList)])))
+        return answer
     }
 
     /// The spec's answer for what was found: its own exception for a stndDefinedNamespace problem alone, else

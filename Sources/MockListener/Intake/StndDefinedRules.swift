@@ -51,8 +51,20 @@ enum StndDefinedRules {
     }
 }
 
+/// Keywords of the violations the stndDefined data check reports, so answers can tell them apart.
+enum StndDefinedKeyword {
+    /// The data breaks the schema its schemaReference names: `stndDefined:` before the schema's own keyword.
+    static let data = "stndDefined"
+    /// No loaded schema map knows the schemaReference's file.
+    static let unknownReference = "stndDefined-unknown-reference"
+    /// The file is known but the part after '#' names nothing in it.
+    static let badFragment = "stndDefined-bad-reference"
+}
+
 /// The 7.x rule for batches: one domain, and for stndDefined one namespace.
 enum BatchRules {
+    static let keyword = "batch"
+
     /// The first item whose domain (or stndDefined namespace) differs from the first item's, with a violation
     /// naming both.
     static func firstMismatch(in items: [JSONValue]) -> (index: Int, violation: Violation)? {
@@ -70,7 +82,7 @@ enum BatchRules {
                         pointer: pointer + "/domain",
                         message: "domain \(quoted(itemDomain)) differs from \(quoted(domain)) of /eventList/0; "
                             + "a batch holds events of one domain",
-                        keyword: "batch"
+                        keyword: keyword
                     )
                 )
             }
@@ -82,7 +94,7 @@ enum BatchRules {
                         pointer: pointer + "/stndDefinedNamespace",
                         message: "stndDefinedNamespace \(quoted(itemNamespace)) differs from \(quoted(namespace)) "
                             + "of /eventList/0; a stndDefined batch holds events of one namespace",
-                        keyword: "batch"
+                        keyword: keyword
                     )
                 )
             }

@@ -18,14 +18,14 @@ public struct EventSchema: Sendable {
         EventSchema(name: VES11FieldSet.name, validator: VES11FieldSet.validator)
     }
 
-    /// The field set written into this project for a version, if it has one yet.
-    public static func builtIn(_ version: VESVersion) -> EventSchema? {
-        version.fieldSet.map { EventSchema(name: $0.name, validator: $0.validator) }
+    /// The field set written into this project for a version.
+    public static func builtIn(_ version: VESVersion) -> EventSchema {
+        EventSchema(name: version.fieldSet.name, validator: version.fieldSet.validator)
     }
 
     /// The names `named(_:)` takes for the built-in sets.
     public static var builtInNames: [String] {
-        VESVersion.allCases.compactMap { $0.fieldSet?.name }
+        VESVersion.allCases.map(\.fieldSet.name)
     }
 
     /// A built-in set by name (`ves-1.1`, `ves-5.4.1`, `ves-7.2.1`) or the path of a draft-04 schema file.
@@ -33,15 +33,13 @@ public struct EventSchema: Sendable {
         if nameOrPath == "builtin" {
             return .builtInVES11
         }
-        if let version = VESVersion.allCases.first(where: { $0.fieldSet?.name == nameOrPath }),
-            let schema = builtIn(version)
-        {
-            return schema
+        if let version = VESVersion.allCases.first(where: { $0.fieldSet.name == nameOrPath }) {
+            return builtIn(version)
         }
         do {
             return EventSchema(
                 name: nameOrPath,
-                validator: try JSONSchemaValidator(contentsOfFile: nameOrPath)
+                validator: try JSONSchemaValidator(contentsOfFile: nameOrPath, formats: .checked)
             )
         } catch {
             throw ListenerError(

@@ -22,6 +22,8 @@ struct EventRoute: Equatable {
     var topic: String?
     /// How the path was read where it was not the spec's plain form.
     var notes: [String]
+    /// The version segment as written (`v1mytopic` when a topic was glued to it).
+    var versionSegment: String = ""
 
     static func match(path rawPath: String, prefix: [String]) -> RouteMatch {
         let path =
@@ -44,6 +46,11 @@ struct EventRoute: Equatable {
         let remaining = Array(rest.dropFirst(2))
 
         var notes: [String] = []
+        func route(_ kind: Kind, topic: String?) -> RouteMatch {
+            var route = EventRoute(kind: kind, apiVersion: apiVersion, topic: topic, notes: notes)
+            route.versionSegment = versionSegment
+            return .event(route)
+        }
         if path.contains("//") || (path.count > 1 && path.hasSuffix("/")) {
             notes.append("empty path segments ignored in '\(path)'")
         }
@@ -52,19 +59,17 @@ struct EventRoute: Equatable {
             notes.append(
                 "topic glued to the version ('\(versionSegment)'): read as version \(apiVersion), topic '\(topic)'"
             )
-            return .event(EventRoute(kind: .event, apiVersion: apiVersion, topic: topic, notes: notes))
+            return route(.event, topic: topic)
         }
         switch remaining {
         case []:
-            return .event(EventRoute(kind: .event, apiVersion: apiVersion, topic: nil, notes: notes))
+            return route(.event, topic: nil)
         case [EventRoute.Kind.batch.rawValue]:
-            return .event(EventRoute(kind: .batch, apiVersion: apiVersion, topic: nil, notes: notes))
+            return route(.batch, topic: nil)
         case [EventRoute.Kind.throttlingState.rawValue]:
-            return .event(EventRoute(kind: .throttlingState, apiVersion: apiVersion, topic: nil, notes: notes))
+            return route(.throttlingState, topic: nil)
         default:
-            return .event(
-                EventRoute(kind: .event, apiVersion: apiVersion, topic: remaining.joined(separator: "/"), notes: notes)
-            )
+            return route(.event, topic: remaining.joined(separator: "/"))
         }
     }
 

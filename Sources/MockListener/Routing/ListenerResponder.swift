@@ -36,6 +36,9 @@ struct ListenerResponder: HTTPResponder {
             )
             return reject(.notFound, error, path: path, route: nil, raw: nil)
         case .event(let route):
+            if let onap = configuration.onap {
+                return try await respondAsCollector(request, context: context, route: route, settings: onap)
+            }
             guard let served = configuration.servedVersion(route.apiVersion) else {
                 let error = RequestError.serviceError(
                     "API version \(route.apiVersion) is not supported; this listener serves "
@@ -112,22 +115,11 @@ struct ListenerResponder: HTTPResponder {
             routeNotes.append(.note("no Content-Type header; read the body as JSON"))
         }
 
-        var body: [UInt8] = []
-        var tooLarge = false
-        for try await chunk in request.body {
-            if body.count + chunk.readableBytes > configuration.maxBodyBytes {
-                tooLarge = true
-                body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
-                break
-            }
-            body += chunk.readableBytesView
-        }
-        if tooLarge {
-            let raw = String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)
-            logger.warning(
-                "body over the limit",
-                metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"]
-            )
+        let body: [UInt8]
+        switch try await readBody(request, path: path) {
+        case .bytes(let bytes):
+            body = bytes
+        case .tooLarge(let raw):
             return reject(.badRequest, .messageTooLarge, path: path, route: route, raw: raw)
         }
         if let contentType, !Self.isJSON(contentType: contentType) {
@@ -139,11 +131,7 @@ struct ListenerResponder: HTTPResponder {
 
         let document: JSONValue
         do {
-            document = try JSONParser(
-                maxDepth: Self.maxDepth,
-                maxBytes: configuration.maxBodyBytes,
-                internTable: KnownNames.table
-            ).parse(body)
+            document = try parse(body)
         } catch {
             logger.info("body is not JSON", metadata: ["path": "\(path)", "error": "\(error.message)"])
             return reject(
@@ -155,15 +143,51 @@ struct ListenerResponder: HTTPResponder {
             )
         }
 
-        let intake = Intake(path: path, route: route, served: served, notes: routeNotes)
-        switch route.kind {
+        return try accept(
+            document,
+            body: body,
+            intake: Intake(path: path, route: route, served: served, notes: routeNotes)
+        )
+    }
+
+    /// Validates, records and answers a body that parsed, by the route's kind.
+    func accept(_ document: JSONValue, body: [UInt8], intake: Intake) throws -> Response {
+        switch intake.route.kind {
         case .event:
-            return try accept(single: document, body: body, intake: intake)
+            try accept(single: document, body: body, intake: intake)
         case .batch:
-            return try accept(batch: document, body: body, intake: intake)
+            try accept(batch: document, body: body, intake: intake)
         case .throttlingState:
-            return try accept(throttlingState: document, intake: intake)
+            try accept(throttlingState: document, intake: intake)
         }
+    }
+
+    enum BodyRead {
+        case bytes([UInt8])
+        /// Over `--max-body`; what was read, cut for the record.
+        case tooLarge(raw: String)
+    }
+
+    /// The body, read up to the configured limit.
+    func readBody(_ request: Request, path: String) async throws -> BodyRead {
+        var body: [UInt8] = []
+        for try await chunk in request.body {
+            if body.count + chunk.readableBytes > configuration.maxBodyBytes {
+                body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
+                logger.warning(
+                    "body over the limit",
+                    metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"]
+                )
+                return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self))
+            }
+            body += chunk.readableBytesView
+        }
+        return .bytes(body)
+    }
+
+    func parse(_ body: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try JSONParser(maxDepth: Self.maxDepth, maxBytes: configuration.maxBodyBytes, internTable: KnownNames.table)
+            .parse(body)
     }
 
     func reject(
@@ -172,7 +196,8 @@ struct ListenerResponder: HTTPResponder {
         path: String,
         route: EventRoute?,
         raw: String?,
-        reason: String? = nil
+        reason: String? = nil,
+        answer: Response? = nil
     ) -> Response {
         let record = EventRecord(
             kind: .rejected,
@@ -199,7 +224,7 @@ struct ListenerResponder: HTTPResponder {
             "rejected request",
             metadata: ["path": "\(path)", "status": "\(status.code)", "reason": "\(error.renderedText)"]
         )
-        return Self.json(status, error.json)
+        return answer ?? Self.json(status, error.json)
     }
 
     private func methodNotAllowed(allow: String) -> Response {
