@@ -52,7 +52,7 @@ struct PeerCaseTests {
         for group in groups(cases) {
             let schemas = try group.schemas.mapValues(schema)
             var failure: (any Error)?
-            try await ListenerHarness.run(configure: { config in
+            let lines = try await ListenerHarness.run(configure: { config in
                 config.stndDefinedSchemas = stndDefined
                 do {
                     try configure(&config)
@@ -74,7 +74,8 @@ struct PeerCaseTests {
                     }
                 }
                 return lines
-            }.result.forEach { found.append($0) }
+            }.result
+            found += lines
             if let failure { throw failure }
         }
         return found
