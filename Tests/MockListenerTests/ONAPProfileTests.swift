@@ -229,6 +229,7 @@ struct ONAPProfileTests {
         #expect(settings.streams["3GPP-Heartbeat"] != nil)
         #expect(settings.streams["measurement"] == nil)
         #expect(settings.answersAccepted && settings.transformsEvents && settings.authMethod == "noAuth")
+        #expect(settings.publishers?["ves-fault"]?.contains("SEC_FAULT_OUTPUT") == true)
         var configuration = ListenerConfiguration()
         #expect(throws: ListenerError.self) {
             try configuration.useONAPProfile(settings, configDirectory: directory, schemaDirectories: [])

@@ -26,10 +26,10 @@ extension ListenerResponder {
             errors += stndDefined.errors
             warnings += stndDefined.warnings
         }
-        if document["event"] != nil, errors.isEmpty, let onap = configuration.onap,
+        if document["event"] != nil, errors.isEmpty, let onap = configuration.onap {
             let routing = collectorRouting(event, pointer: "/event", segment: intake.route.apiVersion, settings: onap)
-        {
-            errors.append(routing)
+            errors += routing.violation.map { [$0] } ?? []
+            warnings += routing.note.map { [$0] } ?? []
         }
         var record = EventRecord(
             kind: .event,
@@ -80,15 +80,15 @@ extension ListenerResponder {
         {
             verdicts[index].errors.append(violation)
         }
-        if verdicts.allSatisfy(\.errors.isEmpty), let onap = configuration.onap, let first = items.first,
+        if verdicts.allSatisfy(\.errors.isEmpty), let onap = configuration.onap, let first = items.first {
             let routing = collectorRouting(
                 first,
                 pointer: "/eventList/0",
                 segment: intake.route.apiVersion,
                 settings: onap
             )
-        {
-            verdicts[0].errors.append(routing)
+            verdicts[0].errors += routing.violation.map { [$0] } ?? []
+            verdicts[0].warnings += routing.note.map { [$0] } ?? []
         }
         let allErrors = verdicts.flatMap(\.errors)
         let itemRanges = RawJSONSpans.member("eventList", in: body).flatMap { RawJSONSpans.items(of: $0, in: body) }

@@ -149,24 +149,28 @@ extension ListenerResponder {
         return nil
     }
 
-    /// The routing stage: the stream the collector would publish the (first) event to, as a violation when it
-    /// has none.
+    /// The routing stage: the stream the collector would publish the (first) event to, as a note naming it and
+    /// its topic, or a violation when it has none.
     func collectorRouting(_ event: JSONValue, pointer: String, segment: String, settings: ONAPCollectorSettings)
-        -> Violation?
+        -> (violation: Violation?, note: Violation?)
     {
         let header = event["commonEventHeader"]
         let domain = header?["domain"]?.stringValue
         let namespace = header?["stndDefinedNamespace"]?.stringValue
-        guard settings.stream(domain: domain, namespace: namespace, segment: segment) == nil else { return nil }
+        if let stream = settings.stream(domain: domain, namespace: namespace, segment: segment) {
+            let topic = settings.publishers?[stream].map { " (\($0))" } ?? ""
+            return (nil, .note("the ONAP collector would publish this to stream '\(stream)'\(topic)", at: pointer))
+        }
         let isStndDefined = domain == "stndDefined"
         let field = isStndDefined ? "stndDefinedNamespace" : "domain"
         let value = (isStndDefined ? namespace : domain) ?? ""
-        return Violation(
+        let violation = Violation(
             pointer: pointer + "/commonEventHeader/" + field,
             message: "\(field) '\(value)' has no stream in the collector's collector.dmaap.streamid; "
                 + "the collector answers 400 and publishes nothing",
             keyword: CollectorStage.routingKeyword
         )
+        return (violation, nil)
     }
 }
 

@@ -13,6 +13,9 @@ public struct ONAPCollectorSettings: Sendable {
     public var checksStndDefinedData: Bool
     /// `collector.dmaap.streamid`: domain (or stndDefined namespace) -> stream.
     public var streams: [String: String]
+    /// The routing file (`collector.dmaapfile`): stream -> where it publishes (a topic URL), named in the record's
+    /// note on each routed event; nil when not read.
+    public var publishers: [String: String]?
     /// `event.transform.flag`: v7 events are rewritten to 5.x before routing (`measurement` routes as
     /// `measurementsForVfScaling`).
     public var transformsEvents: Bool
@@ -78,6 +81,12 @@ public struct ONAPCollectorSettings: Sendable {
                 code: .profile,
                 message: "\(path): auth.method '\(authMethod)' is not one the collector knows (noAuth, certBasicAuth)"
             )
+        }
+        if let location = properties["collector.dmaapfile"] {
+            let name = location.split(separator: "/").last.map(String.init) ?? location
+            if let bytes = try? FileBytes.read(directory + "/" + name) {
+                publishers = try Self.publishers(bytes, path: directory + "/" + name)
+            }
         }
         if let location = properties["collector.description.api.version.location"] {
             let name = location.split(separator: "/").last.map(String.init) ?? location
@@ -166,6 +175,22 @@ public struct ONAPCollectorSettings: Sendable {
             files[member.key] = file
         }
         return files
+    }
+
+    /// `{"STREAM": {"type": ..., "dmaap_info": {"topic_url": ...}}, ...}`: each stream and where it publishes.
+    private static func publishers(_ bytes: [UInt8], path: String) throws(ListenerError) -> [String: String] {
+        guard case .object(let object)? = try? JSONParser().parse(bytes) else {
+            throw ListenerError(
+                code: .profile,
+                message: "\(path) is not the collector's routing file (a JSON object of stream -> publisher)"
+            )
+        }
+        var result: [String: String] = [:]
+        for member in object.members {
+            result[member.key] =
+                member.value["dmaap_info"]?["topic_url"]?.stringValue ?? member.value["type"]?.stringValue ?? ""
+        }
+        return result
     }
 
     private static func describedVersions(_ bytes: [UInt8], path: String) throws(ListenerError) -> [String] {
