@@ -1,6 +1,6 @@
 public import JSON
 
-/// The member names and enumerated values of the VES field set, kept once as static strings.
+/// The member names and enumerated values of the VES field sets (1.1, 5.4.1, 7.2.1), kept once as static strings.
 ///
 /// The parser hands out these shared strings instead of building a new one each time an event spells them,
 /// so parsing a typical event allocates no strings for its keys.
@@ -11,7 +11,7 @@ public enum KnownNames {
     /// The table for `JSONParser(internTable:)`.
     public static let table: InternTable = {
         var names: [String] = ["event", "eventList"] + pluginNames
-        for datatype in VES11Datatypes.all {
+        for datatype in VES11Datatypes.all + VES541Datatypes.all + VES721Datatypes.all {
             names.append(datatype.name)
             for field in datatype.fields {
                 names.append(field.name)

@@ -17,7 +17,7 @@ public enum VES721FieldSet {
     /// and every datatype is a definition (`validate(_:definition:pointer:)` with `event`, `requestError`, ...).
     public static let validator: JSONSchemaValidator = {
         do {
-            return try JSONSchemaValidator(schema: schema)
+            return try JSONSchemaValidator(schema: schema, formats: .checked)
         } catch {
             fatalError("the built-in VES 7.2.1 field set does not compile: \(error)")
         }
