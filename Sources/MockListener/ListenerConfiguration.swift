@@ -77,11 +77,15 @@ public struct ListenerConfiguration: Sendable {
         configDirectory: String?,
         schemaDirectories: [String]
     ) throws(ListenerError) {
-        onap = settings
         let directories = (configDirectory.map { [$0] } ?? []) + schemaDirectories
-        for (segment, file) in settings.schemaFiles where schemasByVersion[segment] == nil && schemaOverride == nil {
-            schemasByVersion[segment] = try ONAPCollectorSettings.schema(named: file, in: directories)
+        // all or nothing: a schema that cannot be found leaves the configuration as it was
+        var found: [String: EventSchema] = [:]
+        for (segment, file) in settings.schemaFiles.sorted(by: { $0.key < $1.key })
+        where schemasByVersion[segment] == nil && schemaOverride == nil {
+            found[segment] = try ONAPCollectorSettings.schema(named: file, in: directories)
         }
+        schemasByVersion.merge(found) { given, _ in given }
+        onap = settings
     }
 
     public var scheme: String { tlsCertificatePath != nil && tlsKeyPath != nil ? "https" : "http" }

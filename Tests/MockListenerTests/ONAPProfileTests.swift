@@ -118,6 +118,20 @@ struct ONAPProfileTests {
         }
     }
 
+    @Test("collector.schema.checkflag=0: the collector answers success to an invalid event; the record still says why")
+    func schemaCheckOff() async throws {
+        let settings = Self.settings { $0.checksSchema = false }
+        try await ListenerHarness.run(configure: { config in
+            try? config.useONAPProfile(settings, configDirectory: nil, schemaDirectories: [])
+        }) { onap in
+            let bad = try await onap.post("/eventListener/v7", json: SampleEvents.body(SampleEventsV7.fault(severity: "LOUD")))
+            #expect(bad.status == 202)
+            let record = try #require(try await onap.records("kind=event").first)
+            #expect(record["valid"] == false)
+            #expect(record["errors"]?[0]?["pointer"] == "/event/faultFields/eventSeverity")
+        }
+    }
+
     @Test("stndDefined namespace: SVC2006 missing / SVC2004 empty, against SVC2006 for both with two texts")
     func namespace() async throws {
         try await Self.both { spec, onap in
