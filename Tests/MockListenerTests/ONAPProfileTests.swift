@@ -124,7 +124,10 @@ struct ONAPProfileTests {
         try await ListenerHarness.run(configure: { config in
             try? config.useONAPProfile(settings, configDirectory: nil, schemaDirectories: [])
         }) { onap in
-            let bad = try await onap.post("/eventListener/v7", json: SampleEvents.body(SampleEventsV7.fault(severity: "LOUD")))
+            let bad = try await onap.post(
+                "/eventListener/v7",
+                json: SampleEvents.body(SampleEventsV7.fault(severity: "LOUD"))
+            )
             #expect(bad.status == 202)
             let record = try #require(try await onap.records("kind=event").first)
             #expect(record["valid"] == false)
