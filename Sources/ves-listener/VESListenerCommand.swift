@@ -17,13 +17,19 @@ struct VESListenerCommand: AsyncParsableCommand {
         abstract: "A mock VES event listener that validates, records and reports every event it receives.",
         discussion: """
             Routes (POST), each version checked against its own built-in field set:
-              /eventListener/v1   VES 1.1 (ves-1.1):   v1, v1/TOPIC, v1/eventBatch, v1/clientThrottlingState
-              /eventListener/v5   VES 5.4.1 (ves-5.4.1): v5, v5/TOPIC, v5/eventBatch, v5/clientThrottlingState
-              /eventListener/v7   VES 7.2.1 (ves-7.2.1): v7, v7/TOPIC, v7/eventBatch
-            Other versions get 400 unless --schema or --schema-for gives them a schema. [PREFIX] is --path.
-            Test control (no auth): /testControl/v1/events, stats, wait, commandList, faults; /healthz.
-            The first line on stdout is 'listening on http(s)://HOST:PORT'. SIGINT/SIGTERM stop the listener,
-            write the record and JUnit files and print 'N events, V valid, I invalid'.
+              v1  VES 1.1   (ves-1.1)    /eventListener/v1[/TOPIC], .../v1/eventBatch,
+                                         .../v1/clientThrottlingState
+              v5  VES 5.4.1 (ves-5.4.1)  /eventListener/v5[/TOPIC], .../v5/eventBatch,
+                                         .../v5/clientThrottlingState
+              v7  VES 7.2.1 (ves-7.2.1)  /eventListener/v7[/TOPIC], .../v7/eventBatch
+            Other versions get 400 unless --schema or --schema-for gives them one.
+            --path PREFIX goes before /eventListener. --profile onap answers as the
+            ONAP VES collector does (its routes, codes and bodies; see the README).
+            Test control (no auth): /testControl/v1/events, stats, wait, commandList,
+            faults; /healthz.
+            The first line on stdout is 'listening on http(s)://HOST:PORT'.
+            SIGINT/SIGTERM stop the listener, write the record and JUnit files and
+            print 'N events, V valid, I invalid'.
             """
     )
 
