@@ -30,17 +30,26 @@ struct JUnitReport {
                 let summary = item.errors.count > 1 ? "\(first) (and \(item.errors.count - 1) more)" : first
                 out += "      <failure type=\"\(item.kind == .rejected ? "rejected" : "invalid")\" "
                 out += "message=\"\(escape(summary))\">"
-                out += escape(
-                    item.errors.map { "\($0.pointer.isEmpty ? "/" : $0.pointer): \($0.message)" }.joined(
-                        separator: "\n"
-                    )
-                )
+                out += escape(item.errors.map(Self.describe).joined(separator: "\n"))
                 out += "</failure>\n"
+            }
+            // warnings are not failures: the event still passed, but CI shows what a person should look at
+            if !item.warnings.isEmpty {
+                out += "      <system-out>"
+                out += escape(
+                    item.warnings.map { "warning (\($0.keyword)) \(Self.describe($0))" }.joined(separator: "\n")
+                )
+                out += "</system-out>\n"
             }
             out += "    </testcase>\n"
         }
         out += "  </testsuite>\n</testsuites>\n"
         return out
+    }
+
+    /// `pointer: message`, with `/` for the whole document so a line never starts with a bare colon.
+    private static func describe(_ violation: Violation) -> String {
+        "\(violation.pointer.isEmpty ? "/" : violation.pointer): \(violation.message)"
     }
 
     private func escape(_ text: String) -> String {

@@ -100,6 +100,7 @@ public final class RecordStore: Sendable {
         var status: Int
         var valid: Bool
         var errors: [Violation]
+        var warnings: [Violation]
         var receivedAt: String
     }
 
@@ -158,7 +159,7 @@ public final class RecordStore: Sendable {
                 state.nextSeq += 1
                 record.receivedAt = receivedAt
                 if record.kind == .event, let event = record.event {
-                    record.warnings += state.semantic.check(event, pointer: "")
+                    record.warnings += state.semantic.check(event, pointer: "", apiVersion: record.apiVersion)
                 }
                 let line = record.lineBytes
                 fileBytes += line
@@ -194,6 +195,7 @@ public final class RecordStore: Sendable {
                         status: record.status,
                         valid: record.valid,
                         errors: record.errors,
+                        warnings: record.warnings,
                         receivedAt: record.receivedAt
                     )
                 )
