@@ -47,6 +47,7 @@ let package = Package(
         .library(name: "Collectd", targets: ["Collectd"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "VESAgent", targets: ["VESAgent"]),
+        .library(name: "VESMapping", targets: ["VESMapping"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -77,6 +78,11 @@ let package = Package(
             dependencies: ["JSON", "Platform", .crypto, .cryptoExtras, .nioCore, .nioPosix],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "VESMapping",
+            dependencies: ["Collectd", "JSON", "VESModel", "Platform", .yams],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -95,7 +101,7 @@ let package = Package(
         .target(
             name: "VESAgent",
             dependencies: [
-                "Collectd", "VESModel", "JSON", "Platform", "CurlClient",
+                "Collectd", "VESModel", "VESMapping", "JSON", "Platform", "CurlClient",
                 .configuration, .dequeModule, .logging, .nioCore, .serviceLifecycle, .unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -140,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "StndDefinedTests",
             dependencies: ["StndDefined", "JSONSchema", "JSON", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VESMappingTests",
+            dependencies: ["VESMapping", "Collectd", "JSON", "JSONSchema", "VESModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,5 @@
+import Testing
+import VESMapping
+
+@Suite("ves_app mapping files")
+struct MappingFileTests {}
