@@ -16,8 +16,11 @@ public struct PeerCase: Sendable, CustomTestStringConvertible {
     public var expectedStatus: Int?
     /// What decides the verdict (`accept`, `schema:enum`, `format:ipv4`, `stndDefined:namespace-required`, ...).
     public var rule: String
-    /// The verdict rests on something plain draft-04 validation does not do.
+    /// The verdict rests on something plain draft-04 validation does not do: `peer_specific` is `true` or a
+    /// non-empty reason text.
     public var peerSpecific: Bool
+    /// Why the verdict is the peer's own, when `peer_specific` gives a reason text.
+    public var peerSpecificReason: String?
     /// The body, or nil when the case sends text that is not JSON (`bodyText`).
     public var body: JSONValue?
     public var bodyText: String?
@@ -60,8 +63,15 @@ public struct PeerCase: Sendable, CustomTestStringConvertible {
                 expectedStatus = Int(status)
             }
             var peerSpecific = false
-            if case .bool(let flag)? = value["peer_specific"] {
+            var peerSpecificReason: String?
+            switch value["peer_specific"] {
+            case .bool(let flag)?:
                 peerSpecific = flag
+            case .string(let reason)? where !reason.isEmpty:
+                peerSpecific = true
+                peerSpecificReason = reason
+            default:
+                break
             }
             cases.append(
                 PeerCase(
@@ -74,6 +84,7 @@ public struct PeerCase: Sendable, CustomTestStringConvertible {
                     expectedStatus: expectedStatus,
                     rule: value["rule"]?.stringValue ?? "",
                     peerSpecific: peerSpecific,
+                    peerSpecificReason: peerSpecificReason,
                     body: value["body"],
                     bodyText: value["body_text"]?.stringValue
                 )

@@ -10,6 +10,19 @@ struct MutationReport: Sendable {
     var invalid = 0
     var disagreements: [String] = []
     var misplacedPointers: [String] = []
+    /// Mutations inside a `oneOf` alternative that were reported at the value holding the `oneOf` (perf3gpp's
+    /// records): draft-04 reports the failed `oneOf` there, not at the member that changed.
+    var reportedAtEnclosingOneOf = 0
+    /// Bad values refused by the field's `format` at its own place rather than by an enumeration.
+    var refusedByFormat = 0
+}
+
+/// What comparing the peers' cases found: how many checks ran, where the two validators' violations differ, and
+/// each case whose verdict is not the peer's.
+struct PeerCaseReport: Sendable {
+    var compared = 0
+    var disagreements: [String] = []
+    var wrongVerdicts: [String] = []
 }
 
 /// Compares a built-in field set with the official file it stands for, the same way for every version.
@@ -27,15 +40,8 @@ enum FieldSetComparison {
             for sample in SampleFiles.all {
                 let value = try SharedMaterial.json(SampleFiles.path(sample))
                 for (definition, instance, pointer) in parts(of: value) {
-                    let ours: [Violation]
-                    let theirs: [Violation]
-                    if let definition {
-                        ours = builtIn.validate(instance, definition: definition, pointer: pointer)
-                        theirs = official.validate(instance, definition: definition, pointer: pointer)
-                    } else {
-                        ours = builtIn.validate(instance)
-                        theirs = official.validate(instance)
-                    }
+                    let ours = violations(of: instance, definition: definition, pointer: pointer, under: builtIn)
+                    let theirs = violations(of: instance, definition: definition, pointer: pointer, under: official)
                     compared += 1
                     if Set(ours) != Set(theirs) {
                         disagreements.append("\(sample) \(definition ?? "root"): ours \(ours), official \(theirs)")
@@ -44,6 +50,59 @@ enum FieldSetComparison {
             }
             return (compared, disagreements)
         }
+    }
+
+    /// Each peer case's body as a body and in its parts (`event`, the batch's `eventList` and each of its
+    /// items): both validators must give the same violations, and together the peer's verdict.
+    static func peerCaseReport(
+        _ cases: [PeerCase],
+        builtIn: JSONSchemaValidator,
+        official: JSONSchemaValidator
+    ) throws -> PeerCaseReport {
+        var report = PeerCaseReport()
+        for peerCase in cases {
+            let body = try #require(peerCase.body, "\(peerCase.id) has no JSON body")
+            if peerCase.route == "batch" {
+                try #require(body["eventList"]?.arrayValue != nil, "\(peerCase.id) is a batch with no eventList")
+            }
+            var valid = true
+            for (definition, instance, pointer) in parts(of: body) {
+                let ours = violations(of: instance, definition: definition, pointer: pointer, under: builtIn)
+                let theirs = violations(of: instance, definition: definition, pointer: pointer, under: official)
+                report.compared += 1
+                if Set(ours) != Set(theirs) {
+                    report.disagreements.append("\(peerCase.id) \(pointer): ours \(ours), official \(theirs)")
+                }
+                valid = valid && ours.isEmpty
+            }
+            if valid != peerCase.expectedValid {
+                report.wrongVerdicts.append("\(peerCase.id) (\(peerCase.rule)): valid \(valid)")
+            }
+        }
+        return report
+    }
+
+    /// Each base that the built-in set or the official file refuses, with its violations under each.
+    static func invalidBases(
+        _ bases: [MutationBase],
+        builtIn: JSONSchemaValidator,
+        official: JSONSchemaValidator
+    ) -> [String] {
+        bases.compactMap { base in
+            let (ours, theirs) = (base.violations(builtIn, base.value), base.violations(official, base.value))
+            return ours.isEmpty && theirs.isEmpty ? nil : "\(base.name): ours \(ours), official \(theirs)"
+        }
+    }
+
+    /// An instance's violations under the root schema (`definition` nil) or one definition.
+    static func violations(
+        of instance: JSONValue,
+        definition: String?,
+        pointer: String,
+        under validator: JSONSchemaValidator
+    ) -> [Violation] {
+        guard let definition else { return validator.validate(instance) }
+        return validator.validate(instance, definition: definition, pointer: pointer)
     }
 
     /// The body itself, then the parts a listener validates on their own, each with its definition and pointer.
@@ -66,7 +125,8 @@ enum FieldSetComparison {
 
     /// Removes every member, gives each one every other JSON type, a string no enumeration allows, and every
     /// object an unknown member; both validators must agree on each, and every violation must point at or under
-    /// the mutated place (a dropped member at itself, as `required`; a bad enum value at itself, as `enum`).
+    /// the mutated place (a dropped member at itself, as `required`; a bad enum value at itself, as `enum`, or as
+    /// `format` in a field with a format), or be a `oneOf` failing at a value that holds the mutated place.
     static func mutationReport(
         base: MutationBase,
         builtIn: JSONSchemaValidator,
@@ -111,18 +171,27 @@ enum FieldSetComparison {
                 guard !ours.isEmpty else { continue }
                 report.invalid += 1
                 let places = ours.map { [$0.pointer, $0.keyword] }
+                let atEnclosingOneOf = ours.filter { $0.keyword == "oneOf" && pointer.hasPrefix($0.pointer + "/") }
+                if !atEnclosingOneOf.isEmpty {
+                    report.reportedAtEnclosingOneOf += 1
+                }
+                let onlyAtEnclosingOneOf = ours.count == 1 && atEnclosingOneOf.count == 1
                 switch mutation {
                 case .remove where parentIsObject:
-                    if places != [[pointer, "required"]] {
+                    if places != [[pointer, "required"]] && !onlyAtEnclosingOneOf {
                         report.misplacedPointers.append("remove \(pointer): \(places)")
                     }
                 case .replace(Mutation.badEnumValue):
-                    if places != [[pointer, "enum"]] {
+                    if places == [[pointer, "format"]] {
+                        report.refusedByFormat += 1
+                    } else if places != [[pointer, "enum"]] && !onlyAtEnclosingOneOf {
                         report.misplacedPointers.append("bad value at \(pointer): \(places)")
                     }
                 default:
                     for violation in ours
-                    where violation.pointer != pointer && !violation.pointer.hasPrefix(pointer + "/") {
+                    where violation.pointer != pointer && !violation.pointer.hasPrefix(pointer + "/")
+                        && !atEnclosingOneOf.contains(violation)
+                    {
                         report.misplacedPointers.append("\(mutation) at \(pointer) reported \(violation.pointer)")
                     }
                 }

@@ -32,38 +32,26 @@ struct VES541FieldSetTests {
 
     @Test("the peers' v5 cases: same verdict and violations as the official file, and the peer's verdict")
     func peerCaseVerdicts() throws {
-        let official = try official()
-        let cases = try Self.peerCases()
-        #expect(cases.count >= 4, "found \(cases.count) cases")
-        for peerCase in cases {
-            let body = try #require(peerCase.body, "\(peerCase.id) has no JSON body")
-            // The body at the root, then `event` or each `eventList` item against the event definition.
-            var valid = true
-            for (definition, instance, pointer) in FieldSetComparison.parts(of: body) {
-                func check(_ validator: JSONSchemaValidator) -> [Violation] {
-                    definition.map { validator.validate(instance, definition: $0, pointer: pointer) }
-                        ?? validator.validate(instance)
-                }
-                let (ours, theirs) = (check(builtIn), check(official))
-                #expect(Set(ours) == Set(theirs), "\(peerCase.id) \(pointer): ours \(ours), official \(theirs)")
-                valid = valid && ours.isEmpty
-            }
-            #expect(valid == peerCase.expectedValid, "\(peerCase.id) (\(peerCase.rule))")
-            #expect(peerCase.route != "batch" || body["eventList"]?.arrayValue != nil, "\(peerCase.id)")
+        let cases = try PeerCase.all().filter {
+            $0.apiVersion == "v5" && !$0.peerSpecific && $0.schema == "CommonEventFormat_28.4.1.json"
         }
-        print("VES 5.4.1 field set: \(cases.count) peer cases compared")
+        #expect(cases.count >= 4, "found \(cases.count) cases")
+        let report = try FieldSetComparison.peerCaseReport(cases, builtIn: builtIn, official: try official())
+        #expect(report.disagreements.isEmpty, "\(report.disagreements)")
+        #expect(report.wrongVerdicts.isEmpty, "\(report.wrongVerdicts)")
+        print("VES 5.4.1 field set: \(cases.count) peer cases compared (\(report.compared) checks)")
     }
 
     @Test("every hand-made base is valid under both")
     func basesAreValid() throws {
-        let official = try official()
         // Every domain of the header's enumeration, the batch, and the four definitions no event reaches.
         #expect(HandMadeEvents541.bases.count == 10 + 1 + 4)
-        for base in HandMadeEvents541.bases {
-            let ours = base.violations(builtIn, base.value)
-            #expect(ours.isEmpty, "\(base.name): \(ours)")
-            #expect(base.violations(official, base.value).isEmpty, "\(base.name)")
-        }
+        let invalid = FieldSetComparison.invalidBases(
+            HandMadeEvents541.bases,
+            builtIn: builtIn,
+            official: try official()
+        )
+        #expect(invalid.isEmpty, "\(invalid)")
     }
 
     @Test("same violations and right pointers for every mutation", arguments: HandMadeEvents541.bases)
@@ -78,31 +66,17 @@ struct VES541FieldSetTests {
 
     @Test("the built-in set defines every datatype of the official file, and each one alike")
     func definitions() throws {
-        let official = try official()
-        let expected = Set(official.definitionNames).subtracting(["schemaLicenseAndCopyrightNotice"])
-        #expect(Set(builtIn.definitionNames) == expected)
         // Annotations aside, each definition is the file's, so no verdict can differ.
-        let file = try SharedMaterial.json(SharedMaterial.path(try #require(SharedMaterial.schemaFiles["28.4.1"])))
-        let theirs = try #require(file["definitions"]?.objectValue)
-        let ours = try #require(VES541FieldSet.schema["definitions"]?.objectValue)
-        for name in expected.sorted() {
-            #expect(
-                Self.normalized(ours[name]) == Self.normalized(theirs[name]),
-                "\(name): ours \(ours[name]?.jsonString() ?? "none")"
-            )
-        }
-        #expect(Self.normalized(VES541FieldSet.schema["properties"]) == Self.normalized(file["properties"]))
-        #expect(VES541FieldSet.schema["required"] == nil)
-    }
-
-    /// The 7.2.1 suite's normalization (annotations out, `required` sorted), after dropping the `minItems: 0`
-    /// the 28.4.1 file puts on two lists, which allows every array anyway.
-    static func normalized(_ schema: JSONValue?) -> JSONValue? {
-        guard case .object(var object)? = schema, object["minItems"] == 0 else {
-            return VES721FieldSetTests.normalized(schema)
-        }
-        object["minItems"] = nil
-        return VES721FieldSetTests.normalized(.object(object))
+        let result = try FieldSetComparison.definitionDisagreements(
+            builtIn: builtIn,
+            builtInSchema: VES541FieldSet.schema,
+            official: try official(),
+            officialFile: try #require(SharedMaterial.schemaFiles["28.4.1"]),
+            ignored: ["schemaLicenseAndCopyrightNotice"]
+        )
+        #expect(result.disagreements.isEmpty, "\(result.disagreements)")
+        #expect(result.compared > 1)
+        print("VES 5.4.1 field set: \(result.compared) definitions compared")
     }
 
     @Test("required fields of a block")

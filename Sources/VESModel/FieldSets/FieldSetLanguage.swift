@@ -13,8 +13,11 @@ indirect enum VESFieldType: Sendable {
     case datatype(String)
     /// `X [ ]`: an array of X.
     case list(of: VESFieldType)
-    /// An "associative array": unique `[name, count]` pairs.
+    /// An "associative array": unique `[name, count]` pairs of exactly those two members (1.1's file).
     case countPairs
+    /// An "associative array" that only types the `name` and `count` of each pair: pairs may repeat and carry
+    /// more members (5.x's file).
+    case openCountPairs
     /// Any JSON value.
     case unconstrained
     /// Any JSON object (the spec's "object" with no field table).
@@ -48,6 +51,8 @@ indirect enum VESFieldType: Sendable {
                     "type": "array", "items": [["type": "string"], ["type": "number"]], "additionalItems": false,
                 ],
             ]
+        case .openCountPairs:
+            ["type": "array", "items": ["type": "array", "items": [["type": "string"], ["type": "number"]]]]
         case .unconstrained:
             [:]
         case .object:

@@ -15,10 +15,20 @@ extension VES541Datatypes {
         return ["local", "endpoint"].flatMap { end in counters.map { end + $0 } }
     }
 
+    /// `gtpPerFlowMetrics`' three count lists as the 28.4.1 file has them: its pairs may repeat and run past
+    /// two members, unlike 1.1's.
+    static let countLists: [VESField] = ["ipTosCountList", "mobileQciCosCountList", "tcpFlagCountList"].map {
+        .optional($0, .openCountPairs)
+    }
+
     static let sessions: [VESDatatype] = [
-        // The same table as 1.1's; the file's count pairs are looser (see `openCountPairs`), and the spec
-        // types the three value lists as "string" where the file makes them arrays of strings.
-        .record("gtpPerFlowMetrics", VES11Datatypes.gtpPerFlowMetricsFields),
+        // 1.1's table but for the count lists; the spec types the three value lists as "string" where the
+        // file makes them arrays of strings, as 1.1's did.
+        .record(
+            "gtpPerFlowMetrics",
+            VES11Datatypes.gtpPerFlowMetricsFields.filter { field in !countLists.contains { $0.name == field.name } }
+                + countLists
+        ),
         // 1.1's table with a version and additional fields; the rest differs only in the integer types.
         .record(
             "mobileFlowFields",

@@ -34,7 +34,7 @@ public enum VES541FieldSet {
     public static var schema: JSONValue {
         var definitions = JSONObject()
         for datatype in VES541Datatypes.all {
-            definitions[datatype.name] = VES541Datatypes.schema(of: datatype)
+            definitions[datatype.name] = datatype.schema
         }
         return [
             "$schema": "http://json-schema.org/draft-04/schema#",
@@ -61,26 +61,6 @@ enum VES541Datatypes {
             "counter", "eventDomainThrottleSpecification", "eventDomainThrottleSpecificationList", "eventList",
             "eventThrottlingState", "field", "latencyBucketMeasure", "requestError", "suppressedNvPairs",
         ].contains($0.name)
-    }
-
-    /// The 28.4.1 file types only the first two members of each `[name, count]` pair, and lets pairs repeat;
-    /// the language's count pairs are 1.1's stricter ones, so every such field is given this schema instead.
-    static let openCountPairs: JSONValue = [
-        "type": "array",
-        "items": ["type": "array", "items": [["type": "string"], ["type": "number"]]],
-    ]
-
-    /// A datatype's schema, with the 28.4.1 file's looser count pairs.
-    static func schema(of datatype: VESDatatype) -> JSONValue {
-        guard case .object(var schema) = datatype.schema, case .object(var properties)? = schema["properties"]
-        else { return datatype.schema }
-        for field in datatype.fields {
-            if case .countPairs = field.type {
-                properties[field.name] = openCountPairs
-            }
-        }
-        schema["properties"] = .object(properties)
-        return .object(schema)
     }
 
     /// Rows that are all optional numbers, the bulk of the measurement tables.
