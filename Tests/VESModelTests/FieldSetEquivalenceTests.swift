@@ -25,19 +25,31 @@ struct MutationBase: CustomTestStringConvertible, Sendable {
         bases += HandMadeEvents.definitions.map {
             MutationBase(name: "hand-made \($0.definition) definition", value: $0.value, definition: $0.definition)
         }
-        if let official = SharedMaterial.officialValidators["ve-1.1 (att-2016-06)"] {
-            for sample in SampleFiles.all {
-                guard let value = try? SharedMaterial.json(SampleFiles.path(sample)) else { continue }
-                if value["event"] != nil, official.validate(value).isEmpty {
-                    bases.append(MutationBase(name: "sample \(sample)", value: value, definition: nil))
-                }
-            }
-        }
+        bases += shared(officialKey: "ve-1.1 (att-2016-06)", apiVersion: "v1")
         if let value = try? SharedMaterial.json(SharedMaterial.modelFixture("measurement-1.3k.json")) {
             bases.append(MutationBase(name: "reference plugin measurement", value: value, definition: nil))
         }
         return bases
     }()
+
+    /// The shared samples and the peers' cases of `apiVersion` (not peer-specific) that the official file takes,
+    /// as bases, so mutations also start from events other people wrote; empty on a bare clone.
+    static func shared(officialKey: String, apiVersion: String) -> [MutationBase] {
+        guard let official = SharedMaterial.officialValidators[officialKey] else { return [] }
+        var bases: [MutationBase] = []
+        for sample in SampleFiles.all {
+            guard let value = try? SharedMaterial.json(SampleFiles.path(sample)) else { continue }
+            if value["event"] != nil || value["eventList"] != nil, official.validate(value).isEmpty {
+                bases.append(MutationBase(name: "sample \(sample)", value: value, definition: nil))
+            }
+        }
+        for peerCase in (try? PeerCase.all()) ?? []
+        where peerCase.apiVersion == apiVersion && !peerCase.peerSpecific && peerCase.expectedValid {
+            guard let body = peerCase.body, official.validate(body).isEmpty else { continue }
+            bases.append(MutationBase(name: "peer case \(peerCase.id)", value: body, definition: nil))
+        }
+        return bases
+    }
 }
 
 /// Every sample file under `ves/samples`, relative to that directory.
