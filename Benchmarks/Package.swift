@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "JSON", package: "ves-harness"),
                 .product(name: "JSONSchema", package: "ves-harness"),
                 .product(name: "VESModel", package: "ves-harness"),
+                .product(name: "StndDefined", package: "ves-harness"),
                 .product(name: "MockListener", package: "ves-harness"),
                 .product(name: "Collectd", package: "ves-harness"),
                 .product(name: "Replay", package: "ves-harness"),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|collectd|agent]
+# Usage: scripts/bench.sh [all|listener|validation|collectd|agent]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" wrk
 ves_require_python
 ves_require_swift
-python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+python3 -c "import jsonschema, referencing, yaml" 2>/dev/null || python3 -m pip install -q jsonschema referencing PyYAML
 
 root=$(pwd)
 shared="${VES_SHARED_DIR:-$root/../shared}"
@@ -24,6 +24,15 @@ if [ "$what" = all ] || [ "$what" = listener ]; then
         --event "$root/Fixtures/model/measurement-1.3k.json" \
         --official-schema "$shared/ves/schemas/ves-1.1_att-2016-06_event_format_updated.json" \
         --python-script "$root/Benchmarks/python/jsonschema_rate.py"
+fi
+
+if [ "$what" = all ] || [ "$what" = validation ]; then
+    "$bench" validation-7 \
+        --measurement "$root/Fixtures/model/measurement-7.2.1.json" \
+        --stnd-defined-event "$root/Fixtures/model/stnd-defined-alarm-7.2.1.json" \
+        --stnd-defined "$shared/ves/3gpp" \
+        --official-schema "$shared/ves/schemas/CommonEventFormat_30.2.1_ONAP.json" \
+        --python-script "$root/Benchmarks/python/stnd_defined_rate.py"
 fi
 
 if [ "$what" = all ] || [ "$what" = collectd ]; then

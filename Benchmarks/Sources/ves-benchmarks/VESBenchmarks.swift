@@ -17,7 +17,10 @@ struct VESBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ves-benchmarks",
         abstract: "Measure the harness (build with -c release).",
-        subcommands: [ListenerBenchmark.self, CollectdBenchmark.self, AgentBenchmark.self, AgentMemoryBenchmark.self]
+        subcommands: [
+            ListenerBenchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self, AgentBenchmark.self,
+            AgentMemoryBenchmark.self,
+        ]
     )
 }
 
