@@ -1,4 +1,5 @@
 import JSON
+import JSONSchema
 
 // The small language the built-in field sets are written in: the terms of the specs' datatype tables.
 
@@ -134,5 +135,47 @@ struct VESDatatype: Sendable {
         case .unconstrained:
             return VESFieldType.unconstrained.schema
         }
+    }
+}
+
+/// What every field set does with its tables: turn them into one draft-04 document and compile it once.
+enum FieldSetDocument {
+    /// The tables as a schema document: each datatype a definition, the root taking `rootMembers`.
+    static func schema(title: String, datatypes: [VESDatatype], rootMembers: [String], required: [String]) -> JSONValue
+    {
+        var definitions = JSONObject()
+        for datatype in datatypes {
+            definitions[datatype.name] = datatype.schema
+        }
+        var properties = JSONObject()
+        for member in rootMembers {
+            properties[member] = VESFieldType.datatype(member).schema
+        }
+        var document: JSONObject = [
+            "$schema": "http://json-schema.org/draft-04/schema#",
+            "title": .string(title),
+            "definitions": .object(definitions),
+            "type": "object",
+            "properties": .object(properties),
+        ]
+        if !required.isEmpty {
+            document["required"] = .array(required.map(JSONValue.string))
+        }
+        return .object(document)
+    }
+
+    /// The compiled document; a table that does not compile is a bug in this project, found by every test run.
+    static func compile(_ schema: JSONValue, name: String, formats: FormatPolicy) -> JSONSchemaValidator {
+        do {
+            return try JSONSchemaValidator(schema: schema, formats: formats)
+        } catch {
+            fatalError("the built-in \(name) field set does not compile: \(error)")
+        }
+    }
+
+    /// The names of the required fields of one datatype of `datatypes`.
+    static func requiredFields(of datatype: String, in datatypes: [VESDatatype]) -> Set<String> {
+        guard let found = datatypes.first(where: { $0.name == datatype }) else { return [] }
+        return Set(found.fields.filter(\.isRequired).map(\.name))
     }
 }

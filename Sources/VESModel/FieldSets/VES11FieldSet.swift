@@ -13,35 +13,26 @@ public enum VES11FieldSet {
 
     /// The compiled field set; the root requires `event`, and every datatype is a definition
     /// (`validate(_:definition:pointer:)` with `event`, `eventList`, `eventThrottlingState`, ...).
-    public static let validator: JSONSchemaValidator = {
-        do {
-            return try JSONSchemaValidator(schema: schema)
-        } catch {
-            fatalError("the built-in VES 1.1 field set does not compile: \(error)")
-        }
-    }()
+    public static let validator: JSONSchemaValidator = FieldSetDocument.compile(
+        schema,
+        name: name,
+        formats: .annotation
+    )
 
     /// The names of the required fields of a datatype (`faultFields`, `commonEventHeader`, ...), so an event
     /// source can refuse to suppress them when a listener asks it to throttle.
     public static func requiredFields(of datatype: String) -> Set<String> {
-        guard let found = VES11Datatypes.all.first(where: { $0.name == datatype }) else { return [] }
-        return Set(found.fields.filter(\.isRequired).map(\.name))
+        FieldSetDocument.requiredFields(of: datatype, in: VES11Datatypes.all)
     }
 
     /// The field set as a draft-04 schema document, for tools that want the schema itself.
     public static var schema: JSONValue {
-        var definitions = JSONObject()
-        for datatype in VES11Datatypes.all {
-            definitions[datatype.name] = datatype.schema
-        }
-        return [
-            "$schema": "http://json-schema.org/draft-04/schema#",
-            "title": "VES 1.1 field set (AT&T Vendor Event Listener, spec Rev 2.5, API v1)",
-            "definitions": .object(definitions),
-            "type": "object",
-            "properties": ["event": VESFieldType.datatype("event").schema],
-            "required": ["event"],
-        ]
+        FieldSetDocument.schema(
+            title: "VES 1.1 field set (AT&T Vendor Event Listener, spec Rev 2.5, API v1)",
+            datatypes: VES11Datatypes.all,
+            rootMembers: ["event"],
+            required: ["event"]
+        )
     }
 }
 

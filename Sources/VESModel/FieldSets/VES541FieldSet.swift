@@ -15,37 +15,26 @@ public enum VES541FieldSet {
 
     /// The compiled field set; the root takes `event` or `eventList` and requires neither, as the file does,
     /// and every datatype is a definition (`validate(_:definition:pointer:)` with `event`, `commandList`, ...).
-    public static let validator: JSONSchemaValidator = {
-        do {
-            return try JSONSchemaValidator(schema: schema)
-        } catch {
-            fatalError("the built-in VES 5.4.1 field set does not compile: \(error)")
-        }
-    }()
+    public static let validator: JSONSchemaValidator = FieldSetDocument.compile(
+        schema,
+        name: name,
+        formats: .annotation
+    )
 
     /// The names of the required fields of a datatype (`faultFields`, `commonEventHeader`, ...), so an event
     /// source can refuse to suppress them when a listener asks it to throttle.
     public static func requiredFields(of datatype: String) -> Set<String> {
-        guard let found = VES541Datatypes.all.first(where: { $0.name == datatype }) else { return [] }
-        return Set(found.fields.filter(\.isRequired).map(\.name))
+        FieldSetDocument.requiredFields(of: datatype, in: VES541Datatypes.all)
     }
 
     /// The field set as a draft-04 schema document, for tools that want the schema itself.
     public static var schema: JSONValue {
-        var definitions = JSONObject()
-        for datatype in VES541Datatypes.all {
-            definitions[datatype.name] = datatype.schema
-        }
-        return [
-            "$schema": "http://json-schema.org/draft-04/schema#",
-            "title": "VES 5.4.1 field set (ONAP VES Event Listener 5.4.1, CommonEventFormat 28.4.1, API v5)",
-            "definitions": .object(definitions),
-            "type": "object",
-            "properties": [
-                "event": VESFieldType.datatype("event").schema,
-                "eventList": VESFieldType.datatype("eventList").schema,
-            ],
-        ]
+        FieldSetDocument.schema(
+            title: "VES 5.4.1 field set (ONAP VES Event Listener 5.4.1, CommonEventFormat 28.4.1, API v5)",
+            datatypes: VES541Datatypes.all,
+            rootMembers: ["event", "eventList"],
+            required: []
+        )
     }
 }
 

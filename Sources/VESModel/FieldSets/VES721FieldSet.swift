@@ -15,37 +15,22 @@ public enum VES721FieldSet {
 
     /// The compiled field set; the root takes `event` or `eventList` and requires neither, as the file does,
     /// and every datatype is a definition (`validate(_:definition:pointer:)` with `event`, `requestError`, ...).
-    public static let validator: JSONSchemaValidator = {
-        do {
-            return try JSONSchemaValidator(schema: schema, formats: .checked)
-        } catch {
-            fatalError("the built-in VES 7.2.1 field set does not compile: \(error)")
-        }
-    }()
+    public static let validator: JSONSchemaValidator = FieldSetDocument.compile(schema, name: name, formats: .checked)
 
     /// The names of the required fields of a datatype (`faultFields`, `commonEventHeader`, ...), so an event
     /// source knows what it can never leave out of a block.
     public static func requiredFields(of datatype: String) -> Set<String> {
-        guard let found = VES721Datatypes.all.first(where: { $0.name == datatype }) else { return [] }
-        return Set(found.fields.filter(\.isRequired).map(\.name))
+        FieldSetDocument.requiredFields(of: datatype, in: VES721Datatypes.all)
     }
 
     /// The field set as a draft-04 schema document, for tools that want the schema itself.
     public static var schema: JSONValue {
-        var definitions = JSONObject()
-        for datatype in VES721Datatypes.all {
-            definitions[datatype.name] = datatype.schema
-        }
-        return [
-            "$schema": "http://json-schema.org/draft-04/schema#",
-            "title": "VES 7.2.1 field set (ONAP VES Event Listener 7.2.1, CommonEventFormat 30.2.1, API v7)",
-            "definitions": .object(definitions),
-            "type": "object",
-            "properties": [
-                "event": VESFieldType.datatype("event").schema,
-                "eventList": VESFieldType.datatype("eventList").schema,
-            ],
-        ]
+        FieldSetDocument.schema(
+            title: "VES 7.2.1 field set (ONAP VES Event Listener 7.2.1, CommonEventFormat 30.2.1, API v7)",
+            datatypes: VES721Datatypes.all,
+            rootMembers: ["event", "eventList"],
+            required: []
+        )
     }
 }
 
