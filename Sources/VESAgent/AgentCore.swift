@@ -1,18 +1,46 @@
 public import Collectd
 public import Logging
 import Synchronization
+import VESModel
 
 /// The agent's state machine, independent of sockets and timers: decodes datagrams, updates the value cache,
-/// turns notifications into fault events at once and ticks into measurement events. Under `--clock trace` the
-/// ticks come from the times of the values themselves, exactly as the reference runner ticks.
+/// turns notifications into fault events at once and ticks into measurement events (and, in 5.4.1 and 7.2.1,
+/// heartbeats into heartbeat events). Under `--clock trace` the ticks come from the times of the values themselves,
+/// exactly as the reference runner ticks.
 public final class AgentCore: Sendable {
     struct State: ~Copyable {
         var cache: ValueCache
+        /// VES 1.1: the reference plugin's events.
         var builder: EventBuilder
+        /// VES 5.4.1 and 7.2.1 (nil for 1.1).
+        var specBuilder: ONAPEventBuilder?
         /// Trace clock: when the next tick is due, in trace seconds (nil before the first value).
         var nextTick: Double? = nil
         var interval: Double
+        /// Seconds between heartbeats (5.4.1, 7.2.1); 0 sends none.
+        var heartbeatInterval: Int
+        /// Trace clock: when the next heartbeat is due (nil before the first value).
+        var nextHeartbeat: Double? = nil
         var lastNotes: Set<String> = []
+
+        /// One tick of whichever builder the version uses.
+        mutating func tick(now: Double) -> EventBuilder.Output {
+            if specBuilder != nil, let output = specBuilder?.tick(cache: &cache, now: now, interval: interval) {
+                return output
+            }
+            return builder.tick(cache: &cache, now: now, interval: interval)
+        }
+
+        mutating func fault(for notification: Notification) -> EventBuilder.Output {
+            if specBuilder != nil, let output = specBuilder?.fault(for: notification) { return output }
+            return builder.fault(for: notification)
+        }
+
+        /// A heartbeat event when the version has them and they are on.
+        mutating func heartbeat(now: Double) -> EventBuilder.Output? {
+            guard heartbeatInterval > 0 else { return nil }
+            return specBuilder?.heartbeat(now: now, intervalSeconds: heartbeatInterval)
+        }
     }
 
     public let configuration: AgentConfiguration
@@ -44,18 +72,41 @@ public final class AgentCore: Sendable {
             ),
             typesDB: typesDB
         )
+        var specBuilder: ONAPEventBuilder? = nil
+        if configuration.vesVersion != .ves11 {
+            specBuilder = ONAPEventBuilder(
+                settings: .init(
+                    version: configuration.vesVersion,
+                    hostname: configuration.hostname,
+                    guestRunning: configuration.guestRunning
+                ),
+                typesDB: typesDB,
+                header: HeaderConstants(
+                    nfNamingCode: configuration.nfNamingCode,
+                    nfcNamingCode: configuration.nfcNamingCode,
+                    nfVendorName: configuration.vesVersion == .ves721 ? configuration.nfVendorName : "",
+                    timeZoneOffset: configuration.vesVersion == .ves721 ? configuration.timeZoneOffset : ""
+                )
+            )
+        }
         decoder = Mutex(NetworkDecoder(securityLevel: configuration.securityLevel, authFile: authFile))
         state = Mutex(
             State(
                 cache: ValueCache(expireAfterTicks: configuration.expireIntervals),
                 builder: builder,
-                interval: configuration.sendEventInterval
+                specBuilder: specBuilder,
+                interval: configuration.sendEventInterval,
+                heartbeatInterval: specBuilder == nil ? 0 : configuration.heartbeatInterval
             )
         )
     }
 
     /// The send interval in force (SendEventInterval unless a listener changed it).
     public var interval: Double { state.withLock { $0.interval } }
+
+    /// Seconds between heartbeats in force (HeartbeatInterval unless a listener changed it); 0 when none are sent
+    /// (always with VES 1.1).
+    public var heartbeatInterval: Int { state.withLock { $0.heartbeatInterval } }
 
     /// What taking in some records produced, gathered under the lock and published after it.
     struct Intake {
@@ -117,12 +168,19 @@ public final class AgentCore: Sendable {
             let time = record.time.seconds
             if state.nextTick == nil { state.nextTick = time + state.interval }
             while let due = state.nextTick, time >= due {
-                let output = state.builder.tick(cache: &state.cache, now: due, interval: state.interval)
+                let output = state.tick(now: due)
                 intake.events += output.events
                 intake.notes += output.notes
                 intake.staleVMs += output.staleVMCount
                 intake.ticks += 1
                 state.nextTick = due + state.interval
+            }
+            if state.heartbeatInterval > 0 {
+                if state.nextHeartbeat == nil { state.nextHeartbeat = time }
+                while let due = state.nextHeartbeat, time >= due, let output = state.heartbeat(now: due) {
+                    intake.events += output.events
+                    state.nextHeartbeat = due + Double(state.heartbeatInterval)
+                }
             }
         }
         switch record {
@@ -131,7 +189,7 @@ public final class AgentCore: Sendable {
             state.cache.update(list)
         case .notification(let notification):
             intake.notifications += 1
-            let output = state.builder.fault(for: notification)
+            let output = state.fault(for: notification)
             intake.events += output.events
             intake.notes += output.notes
         }
@@ -139,9 +197,7 @@ public final class AgentCore: Sendable {
 
     /// One tick of the wall clock at `now` (seconds since 1970).
     public func tick(now: Double) {
-        let output = state.withLock { state in
-            state.builder.tick(cache: &state.cache, now: now, interval: state.interval)
-        }
+        let output = state.withLock { state in state.tick(now: now) }
         if output.staleVMCount > 0 {
             logger.debug(
                 "virt values are not up to date for \(output.staleVMCount) VMs, e.g. \(output.staleVMExamples.joined(separator: ", "))"
@@ -158,10 +214,16 @@ public final class AgentCore: Sendable {
         let output = state.withLock { state -> EventBuilder.Output? in
             guard let due = state.nextTick else { return nil }
             state.nextTick = due + state.interval
-            return state.builder.tick(cache: &state.cache, now: due, interval: state.interval)
+            return state.tick(now: due)
         }
         guard let output else { return }
         publishTick(output)
+    }
+
+    /// A heartbeat of the wall clock at `now` (seconds since 1970); nothing when heartbeats are off.
+    public func heartbeat(now: Double) {
+        guard let output = state.withLock({ $0.heartbeat(now: now) }) else { return }
+        finish(events: output.events, notes: output.notes)
     }
 
     private func publishTick(_ output: EventBuilder.Output) {
@@ -186,12 +248,32 @@ public final class AgentCore: Sendable {
             logger.notice("listener changed the measurement interval to \(formatSeconds(interval)) s")
             return true
         case .throttlingSpecification(let specification):
-            state.withLock { $0.builder.throttling.set(specification) }
+            state.withLock { state in
+                state.builder.throttling.set(specification)
+                state.specBuilder?.throttling.set(specification)
+            }
             logger.notice(
                 "listener throttles \(specification.eventDomain) events",
                 metadata: ["suppressedFieldNames": "\(specification.suppressedFieldNames)"]
             )
             return false
+        case .heartbeatIntervalChange(let seconds):
+            guard configuration.vesVersion != .ves11 else { return false }
+            guard let seconds, seconds.rounded() == seconds, (0...86_400).contains(seconds) else {
+                logger.warning(
+                    "ignoring a heartbeatIntervalChange without a whole number of seconds from 0 to 86400: \(seconds.map { String($0) } ?? "none")"
+                )
+                return false
+            }
+            let interval = Int(seconds)
+            state.withLock { state in
+                if let due = state.nextHeartbeat {
+                    state.nextHeartbeat = due - Double(state.heartbeatInterval) + Double(interval)
+                }
+                state.heartbeatInterval = interval
+            }
+            logger.notice("listener changed the heartbeat interval to \(interval) s")
+            return true
         default:
             return false
         }

@@ -23,6 +23,7 @@ public final class CollectdReceiver: Service, Sendable {
     let logger: Logger
     private let boundAddress = OnceValue<ServiceAddress?>()
     private let intervalChanged = Wakeup()
+    private let heartbeatChanged = Wakeup()
 
     /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file.
     public init(configuration: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats()) throws(AgentError)
@@ -45,10 +46,10 @@ public final class CollectdReceiver: Service, Sendable {
             throw AgentError(code: .config, message: "Key 'AuthFile': \(error)")
         }
         let parts = Mutex<(core: AgentCore, sender: EventSender)?>(nil)
-        let wakeup = intervalChanged
+        let wakeups = (interval: intervalChanged, heartbeat: heartbeatChanged)
         let sender = EventSender(configuration: configuration, stats: stats, logger: logger) { command in
             guard let parts = parts.withLock({ $0 }) else { return }
-            await Self.handle(command, core: parts.core, sender: parts.sender, logger: logger, wakeup: wakeup)
+            await Self.handle(command, core: parts.core, sender: parts.sender, logger: logger, wakeups: wakeups)
         }
         self.sender = sender
         core = AgentCore(
@@ -67,16 +68,20 @@ public final class CollectdReceiver: Service, Sendable {
         core: AgentCore,
         sender: EventSender,
         logger: Logger,
-        wakeup: Wakeup
+        wakeups: (interval: Wakeup, heartbeat: Wakeup)
     ) async {
         switch command {
         case .measurementIntervalChange, .throttlingSpecification:
-            if core.apply(command) { wakeup.signal() }
+            if core.apply(command) { wakeups.interval.signal() }
         case .provideThrottlingState:
             await sender.postThrottlingState(core.throttlingState.stateBody)
         case .heartbeatIntervalChange(let seconds):
+            if core.configuration.vesVersion != .ves11 {
+                if core.apply(command) { wakeups.heartbeat.signal() }
+                return
+            }
             logger.info(
-                "listener asked for heartbeats every \(seconds.map(formatSeconds) ?? "?") s: accepted (no heartbeats are sent)"
+                "listener asked for heartbeats every \(seconds.map(formatSeconds) ?? "?") s: accepted (VES 1.1 sends no heartbeats)"
             )
         case .unknown(let type):
             logger.warning("ignoring an unknown listener command: \(type)")
@@ -115,6 +120,9 @@ public final class CollectdReceiver: Service, Sendable {
                 group.addTask { try await self.receive(socket) }
                 if configuration.clock == .wall {
                     group.addTask { await self.wallClock() }
+                    if configuration.vesVersion != .ves11 {
+                        group.addTask { await self.heartbeatClock() }
+                    }
                 }
                 group.addTask { await self.reportStats() }
                 // the receiver ends first (its socket closed); the timers then stop
@@ -124,6 +132,7 @@ public final class CollectdReceiver: Service, Sendable {
         } onGracefulShutdown: {
             socket.close()
             self.intervalChanged.signal()
+            self.heartbeatChanged.signal()
         }
         core.finalTraceTick()
         logger.info("stopped receiving: \(stats.snapshot.summary)")
@@ -139,9 +148,14 @@ public final class CollectdReceiver: Service, Sendable {
         }
     }
 
-    /// Ticks every interval of real time, first one interval after start (the plugin's Timer).
+    /// Ticks every interval of real time, first one interval after start (the plugin's Timer). With 5.4.1 and 7.2.1
+    /// the ticks fall on the interval's boundaries (the first at least one interval after start), as those specs
+    /// round a measurement period's start to them.
     private func wallClock() async {
-        var next = ContinuousClock.now + .seconds(core.interval)
+        let aligned = configuration.vesVersion != .ves11
+        var next =
+            aligned
+            ? Self.boundary(of: core.interval, atLeast: core.interval) : ContinuousClock.now + .seconds(core.interval)
         while !Task.isCancelled {
             let interval = core.interval
             let wait = next - .now
@@ -149,14 +163,45 @@ public final class CollectdReceiver: Service, Sendable {
                 await intervalChanged.wait(timeout: wait)
                 if Task.isCancelled { return }
                 if core.interval != interval {
-                    next = .now + .seconds(core.interval)
+                    next =
+                        aligned
+                        ? Self.boundary(of: core.interval, atLeast: core.interval) : .now + .seconds(core.interval)
                     continue
                 }
                 if ContinuousClock.now < next { continue }
             }
             core.tick(now: Self.wallSeconds())
-            next = next + .seconds(core.interval)
-            if next < .now { next = .now + .seconds(core.interval) }
+            if aligned {
+                next = Self.boundary(of: core.interval, atLeast: core.interval / 2)
+            } else {
+                next = next + .seconds(core.interval)
+                if next < .now { next = .now + .seconds(core.interval) }
+            }
+        }
+    }
+
+    /// The instant of the first boundary of `interval` (a multiple of it since 1970) at least `least` seconds from
+    /// now.
+    static func boundary(of interval: Double, atLeast least: Double) -> ContinuousClock.Instant {
+        let now = wallSeconds()
+        let interval = max(interval, 0.001)
+        let target = ((now + least) / interval).rounded(.up) * interval
+        return ContinuousClock.now + .seconds(max(0, target - now))
+    }
+
+    /// Sends a heartbeat at start and then every HeartbeatInterval (5.4.1, 7.2.1); waits while it is 0.
+    private func heartbeatClock() async {
+        while !Task.isCancelled {
+            let interval = core.heartbeatInterval
+            guard interval > 0 else {
+                await heartbeatChanged.wait()
+                continue
+            }
+            core.heartbeat(now: Self.wallSeconds())
+            let next = ContinuousClock.now + .seconds(interval)
+            while !Task.isCancelled, ContinuousClock.now < next, core.heartbeatInterval == interval {
+                await heartbeatChanged.wait(timeout: next - .now)
+            }
         }
     }
 

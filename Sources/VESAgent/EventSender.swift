@@ -46,6 +46,8 @@ public final class EventSender: Service, Sendable {
     let initialBackoff: Duration
     let maximumBackoff: Duration
     private let rejectionLog: Mutex<[Int: (last: ContinuousClock.Instant, suppressed: Int)]> = Mutex([:])
+    /// Whether a 7.x listener's commandList (which 7.x does not have) was already logged.
+    private let ignoredCommandListLogged = Atomic<Bool>(false)
 
     public init(
         configuration: AgentConfiguration,
@@ -127,7 +129,7 @@ public final class EventSender: Service, Sendable {
         // cancellation (another service of the group failed) ends the loop; what is queued is spooled
         while !Task.isCancelled {
             let (batch, shuttingDown) = state.withLock { state in
-                (Array(state.queue.prefix(configuration.batchSize)), state.shuttingDown)
+                (Self.nextBatch(of: state.queue, limit: configuration.batchSize), state.shuttingDown)
             }
             if shuttingDown && deadline == nil {
                 deadline = .now + .seconds(configuration.shutdownTimeout)
@@ -180,6 +182,29 @@ public final class EventSender: Service, Sendable {
         stats.update { $0.queueDepth = depth }
     }
 
+    /// The events at the head of the queue that go in the next POST: up to `limit`, all of the first one's domain
+    /// (7.x asks a batch to hold one domain, and the ONAP collector refuses mixed batches on every version).
+    static func nextBatch(of queue: some Collection<BuiltEvent>, limit: Int) -> [BuiltEvent] {
+        guard let first = queue.first else { return [] }
+        var batch = [first]
+        for event in queue.dropFirst() {
+            guard batch.count < limit, event.domain == first.domain else { break }
+            batch.append(event)
+        }
+        return batch
+    }
+
+    /// The headers of every POST: Content-Type, and for 7.x the minor and patch version the events follow (the
+    /// major one is in the URL).
+    static func requestHeaders(for version: VESVersion) -> [(String, String)] {
+        var headers = [("Content-Type", "application/json")]
+        if version.hasVersionHeaders {
+            headers.append(("X-MinorVersion", String(version.parts.minor)))
+            headers.append(("X-PatchVersion", String(version.parts.patch)))
+        }
+        return headers
+    }
+
     private func jittered(_ duration: Duration) -> Duration {
         duration * Double.random(in: 0.8...1.2)
     }
@@ -196,7 +221,7 @@ public final class EventSender: Service, Sendable {
         let request = CurlRequest(
             method: "POST",
             url: url,
-            headers: [("Content-Type", "application/json")],
+            headers: Self.requestHeaders(for: configuration.vesVersion),
             body: body,
             username: configuration.username,
             password: configuration.password
@@ -209,7 +234,17 @@ public final class EventSender: Service, Sendable {
         }
         switch response.status {
         case 200..<300:
-            return .delivered(commands: ListenerCommand.parse(body: response.body))
+            let commands = ListenerCommand.parse(body: response.body)
+            guard configuration.vesVersion.hasCommandList else {
+                // 7.x has no command list: whatever the body says is ignored, and said once
+                if !commands.isEmpty, !ignoredCommandListLogged.exchange(true, ordering: .relaxed) {
+                    logger.warning(
+                        "\(url) answered with a commandList, which VES \(configuration.vesVersion.rawValue) does not have: ignored (logged once)"
+                    )
+                }
+                return .delivered(commands: [])
+            }
+            return .delivered(commands: commands)
         case 408, 429, 500...599:
             return .retry(reason: "\(url) answered \(response.status)\(Self.errorText(response))")
         default:

@@ -12,7 +12,8 @@ import VESAgent
 struct VESAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ves-agent",
-        abstract: "Receives collectd's network protocol and sends VES 1.1 events to a VES event listener.",
+        abstract:
+            "Receives collectd's network protocol and sends VES 1.1, 5.4.1 or 7.2.1 events to a VES event listener.",
         discussion: """
             Does what the reference collectd VES plugin (ves_plugin.py) did inside collectd, as a daemon fed by \
             collectd's network plugin. Every key can be set in a file (--config, collectd syntax: 'Key value' \
@@ -31,10 +32,10 @@ struct VESAgentCommand: AsyncParsableCommand {
 
     @Option(help: "Host name or address of the VES event listener (default 127.0.0.1).") var domain: String?
     @Option(help: ArgumentHelp("Port of the VES event listener (default 30000).", valueName: "port")) var port: String?
-    @Option(help: "Path before /eventListener/v1 (default none).") var path: String?
+    @Option(help: "Path before /eventListener/vN (default none).") var path: String?
     @Option(help: "User name for Basic authentication.") var username: String?
     @Option(help: "Password for Basic authentication; prefer VES_PASSWORD or the file.") var password: String?
-    @Option(help: "Topic after /eventListener/v1.") var topic: String?
+    @Option(help: "Topic after /eventListener/vN.") var topic: String?
     @Flag(inversion: .prefixedNo, help: "Send over HTTPS (default off).") var useHttps: Bool?
     @Option(help: ArgumentHelp("Seconds between measurement events (default 20).", valueName: "seconds"))
     var sendEventInterval: String?
@@ -74,6 +75,33 @@ struct VESAgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a shutdown waits for the queue to drain (default 5).", valueName: "seconds"))
     var shutdownTimeout: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "VES version of the events: 1.1 (the reference plugin's, /v1), 5.4.1 (/v5) or 7.2.1 (/v7) (default 1.1).",
+            valueName: "version"
+        )
+    )
+    var vesVersion: String?
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between heartbeats (5.4.1, 7.2.1); 0 sends none (default 60).",
+            valueName: "seconds"
+        )
+    )
+    var heartbeatInterval: String?
+    @Option(help: ArgumentHelp("nfNamingCode of the events (5.4.1, 7.2.1), 4 characters.", valueName: "code"))
+    var nfNamingCode: String?
+    @Option(help: ArgumentHelp("nfcNamingCode of the events (5.4.1, 7.2.1), 3 characters.", valueName: "code"))
+    var nfcNamingCode: String?
+    @Option(help: ArgumentHelp("nfVendorName of the events (7.2.1).", valueName: "name")) var nfVendorName: String?
+    @Option(
+        help: ArgumentHelp(
+            "timeZoneOffset of the events (7.2.1), UTC+hh:mm (default this machine's).",
+            valueName: "offset"
+        )
+    )
+    var timeZoneOffset: String?
+
     @Flag(help: "Print the effective configuration (password masked) and exit.")
     var printConfig = false
 
@@ -100,7 +128,9 @@ struct VESAgentCommand: AsyncParsableCommand {
             ("BatchSize", batchSize), ("QueueSize", queueSize), ("SpoolDirectory", spoolDirectory),
             ("CACertificate", caCertificate), ("VerifyPeer", verifyPeer.map { $0 ? "true" : "false" }),
             ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),
-            ("ShutdownTimeout", shutdownTimeout),
+            ("ShutdownTimeout", shutdownTimeout), ("VesVersion", vesVersion), ("HeartbeatInterval", heartbeatInterval),
+            ("NfNamingCode", nfNamingCode), ("NfcNamingCode", nfcNamingCode), ("NfVendorName", nfVendorName),
+            ("TimeZoneOffset", timeZoneOffset),
         ]
         var values: [String: String] = [:]
         for (key, value) in given { if let value { values[key] = value } }

@@ -1,0 +1,114 @@
+import Collectd
+import Configuration
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// MARK: - Loading
+
+extension AgentConfiguration {
+    /// Builds the configuration from flags, the environment and a file, in that order of precedence.
+    ///
+    /// - Parameters:
+    ///   - flags: values given on the command line, keyed by the key's name (`SendEventInterval`).
+    ///   - environment: the process environment; `VES_*` variables are read.
+    ///   - file: a configuration file in collectd's syntax (`Key value` lines, optionally inside a
+    ///     `<Plugin ...>` block), or nil.
+    public static func load(
+        flags: [String: String] = [:],
+        environment: [String: String] = [:],
+        file: String? = nil
+    ) throws(AgentError) -> AgentConfiguration {
+        for name in flags.keys where AgentConfigurationKey.named(name) == nil {
+            throw AgentError(code: .config, message: "Key '\(name)' name is invalid")
+        }
+        let fileEntries = try file.map { path throws(AgentError) in try ConfigFile.read(path: path) } ?? []
+        var fileValues: [String: (value: String, source: String)] = [:]
+        for entry in fileEntries {
+            guard let key = AgentConfigurationKey.named(entry.key) else {
+                throw AgentError(
+                    code: .config,
+                    message: "Key '\(entry.key)' name is invalid (\(entry.source)); known keys: "
+                        + AgentConfigurationKey.all.map(\.name).joined(separator: ", ")
+                )
+            }
+            fileValues[key.name] = (entry.value, entry.source)
+        }
+        func provider(_ name: String, _ values: [String: String]) -> InMemoryProvider {
+            var entries: [AbsoluteConfigKey: ConfigValue] = [:]
+            for (keyName, text) in values {
+                guard let key = AgentConfigurationKey.named(keyName) else { continue }
+                entries[AbsoluteConfigKey(key.configKey)] = ConfigValue(.string(text), isSecret: key.isSecret)
+            }
+            return InMemoryProvider(name: name, values: entries)
+        }
+        let reader = ConfigReader(providers: [
+            provider("flags", flags),
+            EnvironmentVariablesProvider(environmentVariables: environment),
+            provider("file", fileValues.mapValues(\.value)),
+        ])
+        var configuration = AgentConfiguration()
+        for key in AgentConfigurationKey.all {
+            guard let text = reader.string(forKey: key.configKey, isSecret: key.isSecret) else { continue }
+            let source: String
+            if flags[key.name] != nil {
+                source = key.flag
+            } else if environment[key.environmentVariable] != nil {
+                source = key.environmentVariable
+            } else {
+                source = fileValues[key.name]?.source ?? "configuration"
+            }
+            try key.apply(&configuration, ParsedValue(text: text, source: source, key: key.name))
+        }
+        try configuration.check()
+        return configuration
+    }
+
+    /// Checks what single keys cannot: combinations and files that must exist.
+    func check() throws(AgentError) {
+        if securityLevel != .none && authFile == nil {
+            throw AgentError(
+                code: .config,
+                message:
+                    "Key 'SecurityLevel' is \(securityLevel.configName), which needs an AuthFile with the users' passwords"
+            )
+        }
+        for (name, path) in [("AuthFile", authFile), ("CACertificate", caCertificate), ("TypesDB", typesDB)] {
+            if let path, access(path, R_OK) != 0 {
+                throw AgentError(code: .config, message: "Key '\(name)' names \(path), which cannot be read")
+            }
+        }
+        if domain.isEmpty {
+            throw AgentError(code: .config, message: "Key 'Domain' is empty: name the listener's host")
+        }
+    }
+
+    /// Every key with its effective value (the password masked), one `Key value` line each: the file syntax
+    /// the agent reads.
+    public func rendered() -> String {
+        AgentConfigurationKey.all.map { key in
+            let value = key.show(self)
+            let text: String
+            switch key.kind {
+            case .string:
+                text = "\"" + value.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+            case .integer, .number, .boolean: text = value
+            }
+            return key.name + " " + text
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+extension SecurityLevel {
+    /// The spelling collectd's configuration uses: None, Sign, Encrypt.
+    var configName: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+}

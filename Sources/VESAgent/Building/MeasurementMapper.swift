@@ -1,0 +1,417 @@
+import Collectd
+import JSON
+import VESModel
+
+/// A cached series with its names resolved, as the 5.4.1 and 7.2.1 mapping reads it.
+struct CollectdSeries: Sendable {
+    var plugin: String
+    var pluginInstance: String
+    var type: String
+    var typeInstance: String
+    var series: ValueCache.Series
+
+    var current: PackedValues { series.current.values }
+
+    /// The value of data source `index` per second over collectd's last interval for counters (COUNTER, DERIVE,
+    /// ABSOLUTE), or as it is for a gauge; nil for a counter seen once, or going back.
+    func rate(_ index: Int) -> Double? {
+        let values = series.current.values
+        guard index < values.count else { return nil }
+        let value = values[index]
+        if case .gauge(let number) = value { return number.isFinite ? number : nil }
+        let previous = series.previous.values
+        let elapsed = series.current.time - series.previous.time
+        guard index < previous.count, elapsed > 0 else { return nil }
+        let change = (PythonNumber(value) - PythonNumber(previous[index])).double
+        guard change >= 0 else { return nil }
+        return PythonJSON.round(change / elapsed, digits: 3)
+    }
+
+    /// The change of data source `index` between collectd's last two values (0 for a series seen once).
+    func change(_ index: Int) -> Double? {
+        let values = series.current.values
+        let previous = series.previous.values
+        guard index < values.count, index < previous.count else { return nil }
+        return (PythonNumber(values[index]) - PythonNumber(previous[index])).double
+    }
+}
+
+/// Turns the series of one source (a host, or a VM) into its measurement block, following `CollectdFieldMapping`
+/// row by row for the version in force; whatever has no row goes to additionalMeasurements.
+struct MeasurementMapper {
+    let version: VESVersion
+    let typesDB: TypesDB
+    /// The interface counters of the source as reported last time, for the deltas (read and updated).
+    var interfaceHistory: [String: (received: PythonNumber, transmitted: PythonNumber)]
+    var notes: [String] = []
+    private var additional = AdditionalMeasurements()
+
+    init(
+        version: VESVersion,
+        typesDB: TypesDB,
+        interfaceHistory: [String: (received: PythonNumber, transmitted: PythonNumber)]
+    ) {
+        self.version = version
+        self.typesDB = typesDB
+        self.interfaceHistory = interfaceHistory
+    }
+
+    // MARK: Sources
+
+    /// The block of a host: the cpu, cpu-aggregation, memory, interface, disk, load and df plugins mapped, the rest
+    /// in additionalMeasurements.
+    mutating func hostContent(host: String, series: [CollectdSeries], interval: Double) -> MeasurementContent {
+        var content = MeasurementContent(interval: interval)
+        var cpus = OrderedGroups()
+        var nics = OrderedGroups()
+        var disks = OrderedGroups()
+        var filesystems = OrderedGroups()
+        var memory: [CollectdSeries] = []
+        for item in series {
+            switch item.plugin {
+            case "cpu", "cpu-aggregation": cpus.add(item.pluginInstance, item)
+            case "interface": nics.add(item.pluginInstance, item)
+            case "disk": disks.add(item.pluginInstance, item)
+            case "df": filesystems.add(item.pluginInstance, item)
+            case "memory": memory.append(item)
+            case "load": load(item, into: &content)
+            default: additional.add(item, typesDB: typesDB)
+            }
+        }
+        for (instance, group) in cpus.groups {
+            if let cpu = cpuItem(identifier: instance.isEmpty ? "all" : instance, group) { content.cpus.append(cpu) }
+        }
+        if let item = hostMemoryItem(host: host, memory) { content.memories.append(item) }
+        for (instance, group) in nics.groups {
+            if let nic = nicItem(identifier: instance, group) { content.nics.append(nic) }
+        }
+        for (instance, group) in disks.groups {
+            if let disk = diskItem(identifier: instance, group) { content.disks.append(disk) }
+        }
+        for (instance, group) in filesystems.groups {
+            if let filesystem = filesystemItem(identifier: instance, group) { content.filesystems.append(filesystem) }
+        }
+        content.additional = additional.groups
+        return content
+    }
+
+    /// The block of one VM from the virt plugin's series.
+    mutating func virtualMachineContent(vm: String, series: [CollectdSeries], interval: Double) -> MeasurementContent {
+        var content = MeasurementContent(interval: interval)
+        var nics = OrderedGroups()
+        var disks = OrderedGroups()
+        var memory: [CollectdSeries] = []
+        var total: MeasurementItem? = nil
+        for item in series {
+            switch item.type {
+            case "virt_vcpu":
+                if let cpu = nanosecondsItem(identifier: item.typeInstance, item) { content.cpus.append(cpu) }
+            case "virt_cpu_total":
+                total = nanosecondsItem(identifier: CollectdFieldMapping.virtCPUTotalIdentifier, item)
+            case "memory": memory.append(item)
+            case let type where CollectdFieldMapping.interfaceCounters.contains(where: { $0.type == type }):
+                nics.add(item.typeInstance, item)
+            case let type where CollectdFieldMapping.disk[type] != nil:
+                disks.add(item.typeInstance, item)
+            default: additional.add(item, typesDB: typesDB)
+            }
+        }
+        if let total { content.cpus.insert(total, at: 0) }
+        if let item = virtualMachineMemoryItem(vm: vm, memory) { content.memories.append(item) }
+        for (instance, group) in nics.groups {
+            if let nic = nicItem(identifier: instance, group) { content.nics.append(nic) }
+        }
+        for (instance, group) in disks.groups {
+            if let disk = diskItem(identifier: instance, group) { content.disks.append(disk) }
+        }
+        content.additional = additional.groups
+        return content
+    }
+
+    // MARK: CPU
+
+    /// One CPU's states: `percent` values as they are, or `cpu` jiffies as a share of all the CPU's jiffies over
+    /// collectd's last interval. Without idle there is no percentUsage (required): the values go to
+    /// additionalMeasurements.
+    private mutating func cpuItem(identifier: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var fields: [String: Double] = [:]
+        let percents = group.filter { $0.type == "percent" }
+        let jiffies = percents.isEmpty ? group.filter { $0.type == "cpu" } : []
+        for item in group where item.type != "percent" && (item.type != "cpu" || !percents.isEmpty) {
+            additional.add(item, typesDB: typesDB)
+        }
+        for item in percents {
+            if let field = CollectdFieldMapping.cpuStates[item.typeInstance], let value = item.current.firstValue {
+                fields[field] = value.doubleValue
+            } else {
+                additional.add(item, typesDB: typesDB)
+            }
+        }
+        if !jiffies.isEmpty {
+            let changes = jiffies.map { max(0, $0.change(0) ?? 0) }
+            let all = changes.reduce(0, +)
+            // a CPU seen once has no interval yet: its states come with the next event
+            guard all > 0 else { return nil }
+            for (item, change) in zip(jiffies, changes) {
+                if let field = CollectdFieldMapping.cpuStates[item.typeInstance] {
+                    fields[field] = PythonJSON.round(100 * change / all, digits: 2)
+                } else {
+                    additional.add(item, typesDB: typesDB)
+                }
+            }
+        }
+        guard let idle = fields["cpuIdle"] else {
+            for item in percents + jiffies where CollectdFieldMapping.cpuStates[item.typeInstance] != nil {
+                additional.add(item, typesDB: typesDB)
+            }
+            return nil
+        }
+        var item = MeasurementItem(identifier: identifier)
+        for field in CollectdFieldMapping.cpuFieldOrder {
+            if let value = fields[field] { item.set(field, value) }
+        }
+        item.set("percentUsage", PythonJSON.round(100 - idle, digits: 2))
+        return item
+    }
+
+    /// virt's CPU nanoseconds over collectd's last interval as percentUsage; nil for a series seen once.
+    private func nanosecondsItem(identifier: String, _ series: CollectdSeries) -> MeasurementItem? {
+        guard let change = series.change(0), change >= 0 else { return nil }
+        let elapsed = series.series.current.time - series.series.previous.time
+        guard elapsed > 0 else { return nil }
+        var item = MeasurementItem(identifier: identifier)
+        item.set("percentUsage", PythonJSON.round(100 * change / (elapsed * 1e9), digits: 2))
+        return item
+    }
+
+    // MARK: Memory
+
+    private mutating func hostMemoryItem(host: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var kibibytes: [String: Double] = [:]
+        var mapped: [CollectdSeries] = []
+        for item in group {
+            if item.type == "memory",
+                let row = CollectdFieldMapping.memory.first(where: { $0.typeInstance == item.typeInstance }),
+                let value = item.current.firstValue
+            {
+                kibibytes[row.field] = value.doubleValue / 1024
+                mapped.append(item)
+            } else {
+                additional.add(item, typesDB: typesDB)
+            }
+        }
+        guard let used = kibibytes["memoryUsed"], let free = kibibytes["memoryFree"] else {
+            for item in mapped { additional.add(item, typesDB: typesDB) }
+            return nil
+        }
+        var item = MeasurementItem(identifier: host)
+        for row in CollectdFieldMapping.memory {
+            if let value = kibibytes[row.field] { item.set(row.field, value) }
+        }
+        if version == .ves721 { item.set("percentMemoryUsage", Self.percentMemoryUsage(used: used, free: free)) }
+        return item
+    }
+
+    private mutating func virtualMachineMemoryItem(vm: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var kibibytes: [String: Double] = [:]
+        var mapped: [CollectdSeries] = []
+        for item in group {
+            if let row = CollectdFieldMapping.virtMemory.first(where: { $0.typeInstance == item.typeInstance }),
+                let value = item.current.firstValue
+            {
+                kibibytes[row.field] = value.doubleValue / 1024
+                mapped.append(item)
+            } else {
+                additional.add(item, typesDB: typesDB)
+            }
+        }
+        if kibibytes["memoryFree"] == nil, let total = kibibytes["memoryConfigured"], let used = kibibytes["memoryUsed"]
+        {
+            kibibytes["memoryFree"] = max(0, total - used)
+        }
+        guard let used = kibibytes["memoryUsed"], let free = kibibytes["memoryFree"] else {
+            for item in mapped { additional.add(item, typesDB: typesDB) }
+            return nil
+        }
+        var item = MeasurementItem(identifier: vm)
+        for field in ["memoryConfigured", "memoryFree", "memoryUsed"] {
+            if let value = kibibytes[field] { item.set(field, value) }
+        }
+        if version == .ves721 { item.set("percentMemoryUsage", Self.percentMemoryUsage(used: used, free: free)) }
+        return item
+    }
+
+    /// 7.2.1: used / (used + free) × 100, or 0 when the denominator is 0.
+    static func percentMemoryUsage(used: Double, free: Double) -> Double {
+        used + free > 0 ? PythonJSON.round(100 * used / (used + free), digits: 2) : 0
+    }
+
+    // MARK: Interfaces
+
+    /// One interface: each counter accumulated and, from the second event on, its delta since the previous event;
+    /// valuesAreSuspect "true" when a counter went back (a reset or a wrap) since then.
+    private mutating func nicItem(identifier: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var item = MeasurementItem(identifier: identifier)
+        var suspect = false
+        var deltas: [String: (received: Double, transmitted: Double)] = [:]
+        for series in group where !CollectdFieldMapping.interfaceCounters.contains(where: { $0.type == series.type }) {
+            additional.add(series, typesDB: typesDB)
+        }
+        for row in CollectdFieldMapping.interfaceCounters {
+            guard let series = group.first(where: { $0.type == row.type }), series.current.count >= 2 else { continue }
+            let received = PythonNumber(series.current[0])
+            let transmitted = PythonNumber(series.current[1])
+            item.set("received\(row.counter)Accumulated", received)
+            item.set("transmitted\(row.counter)Accumulated", transmitted)
+            let key = identifier + "\u{0}" + row.type
+            if let last = interfaceHistory[key] {
+                let receivedDelta = (received - last.received).double
+                let transmittedDelta = (transmitted - last.transmitted).double
+                if receivedDelta < 0 || transmittedDelta < 0 {
+                    suspect = true
+                } else {
+                    item.set("received\(row.counter)Delta", receivedDelta)
+                    item.set("transmitted\(row.counter)Delta", transmittedDelta)
+                    deltas[row.counter] = (receivedDelta, transmittedDelta)
+                }
+            }
+            interfaceHistory[key] = (received, transmitted)
+        }
+        guard !item.numbers.isEmpty else { return nil }
+        if version == .ves721, let total = deltas["TotalPackets"] {
+            for (counter, field) in [("ErrorPackets", "PercentError"), ("DiscardedPackets", "PercentDiscard")] {
+                guard let part = deltas[counter] else { continue }
+                item.set(
+                    "received" + field,
+                    total.received > 0 ? PythonJSON.round(100 * part.received / total.received, digits: 2) : 0
+                )
+                item.set(
+                    "transmitted" + field,
+                    total.transmitted > 0 ? PythonJSON.round(100 * part.transmitted / total.transmitted, digits: 2) : 0
+                )
+            }
+        }
+        item.texts.append(("valuesAreSuspect", suspect ? "true" : "false"))
+        return item
+    }
+
+    // MARK: Disks
+
+    private mutating func diskItem(identifier: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var item = MeasurementItem(identifier: identifier)
+        for series in group {
+            guard let row = CollectdFieldMapping.disk[series.type] else {
+                additional.add(series, typesDB: typesDB)
+                continue
+            }
+            for (index, column) in row.enumerated() where index < series.current.count {
+                if column.versions.contains(version) {
+                    if let rate = series.rate(index) { item.set(column.field, rate) }
+                } else {
+                    additional.add(series, typesDB: typesDB, only: index)
+                }
+            }
+        }
+        return item.numbers.isEmpty ? nil : item
+    }
+
+    // MARK: Load, file systems
+
+    private mutating func load(_ series: CollectdSeries, into content: inout MeasurementContent) {
+        guard series.type == "load", series.current.count == CollectdFieldMapping.load.count,
+            CollectdFieldMapping.loadVersions.contains(version)
+        else {
+            additional.add(series, typesDB: typesDB)
+            return
+        }
+        var item = MeasurementItem(identifier: nil)
+        for (index, field) in CollectdFieldMapping.load.enumerated() {
+            item.set(field, series.current[index].doubleValue)
+        }
+        content.loads.append(item)
+    }
+
+    private mutating func filesystemItem(identifier: String, _ group: [CollectdSeries]) -> MeasurementItem? {
+        var bytes: [String: Double] = [:]
+        var mapped: [CollectdSeries] = []
+        for series in group {
+            if series.type == "df_complex", CollectdFieldMapping.filesystemParts.contains(series.typeInstance),
+                let value = series.current.firstValue
+            {
+                bytes[series.typeInstance] = value.doubleValue
+                mapped.append(series)
+            } else {
+                additional.add(series, typesDB: typesDB)
+            }
+        }
+        guard let used = bytes["used"], let free = bytes["free"] else {
+            for series in mapped { additional.add(series, typesDB: typesDB) }
+            return nil
+        }
+        let gigabyte = 1_073_741_824.0
+        var item = MeasurementItem(identifier: identifier)
+        item.set("blockConfigured", PythonJSON.round((used + free + (bytes["reserved"] ?? 0)) / gigabyte, digits: 3))
+        item.set("blockUsed", PythonJSON.round(used / gigabyte, digits: 3))
+        for field in CollectdFieldMapping.filesystemZeroFields { item.set(field, .integer(0)) }
+        return item
+    }
+}
+
+/// Series grouped by a name (the plugin instance, the interface, the disk) in first-seen order.
+struct OrderedGroups {
+    private(set) var groups: [(name: String, series: [CollectdSeries])] = []
+    private var positions: [String: Int] = [:]
+
+    mutating func add(_ name: String, _ series: CollectdSeries) {
+        if let position = positions[name] {
+            groups[position].series.append(series)
+        } else {
+            positions[name] = groups.count
+            groups.append((name, [series]))
+        }
+    }
+}
+
+/// additionalMeasurements as it is gathered: one group per plugin and plugin instance (`plugin-instance`), one value
+/// per data source named in camel case from type, type instance and data source (`dfComplexUsed`,
+/// `ifOctetsRx`), the value as collectd sent it, as text.
+struct AdditionalMeasurements {
+    private(set) var groups: [NamedValues] = []
+    private var positions: [String: Int] = [:]
+
+    mutating func add(_ series: CollectdSeries, typesDB: TypesDB, only: Int? = nil) {
+        let name = series.pluginInstance.isEmpty ? series.plugin : series.plugin + "-" + series.pluginInstance
+        let position: Int
+        if let known = positions[name] {
+            position = known
+        } else {
+            position = groups.count
+            positions[name] = position
+            groups.append(NamedValues(name: name))
+        }
+        let values = series.current
+        let sources = typesDB.dataSources(of: series.type)
+        let single = sources.map { $0.count == 1 && $0[0].name == "value" } ?? (values.count == 1)
+        for index in 0..<values.count where only == nil || only == index {
+            var parts = [series.type, series.typeInstance]
+            if !single { parts.append(sources.flatMap { index < $0.count ? $0[index].name : nil } ?? String(index)) }
+            groups[position].append(Self.camelCase(parts), values[index].pythonText)
+        }
+    }
+
+    /// `["df_complex", "used"]` → `dfComplexUsed`: words split at anything but letters and digits, the first in
+    /// lower case, each next one capitalised (the specs' advice for hashMap keys).
+    static func camelCase(_ parts: [String]) -> String {
+        var result = ""
+        for part in parts {
+            for word in part.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+                if result.isEmpty {
+                    result = word.prefix(1).lowercased() + word.dropFirst()
+                } else {
+                    result += word.prefix(1).uppercased() + word.dropFirst()
+                }
+            }
+        }
+        return result.isEmpty ? "value" : result
+    }
+}
