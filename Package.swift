@@ -93,8 +93,8 @@ let package = Package(
             name: "MockListener",
             dependencies: [
                 "VESModel", "StndDefined", "JSON", "JSONSchema", "Platform",
-                .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore, .nioSSL,
-                .serviceLifecycle,
+                .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore,
+                .nioSSL, .serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,9 @@ public struct ListenerError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable {
         /// The address cannot be bound.
         case bind
+        /// A configuration key with a value that cannot be used (a flag, a `VES_LISTENER_*` variable or the
+        /// `--config` file; the message names the key and where its value came from), or a file that cannot be read.
+        case config
         /// A connection dropped by an injected fault.
         case fault
         /// ONAP collector files (`--onap-config`) that cannot be read or used.

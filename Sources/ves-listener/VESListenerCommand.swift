@@ -2,7 +2,12 @@ import ArgumentParser
 import Logging
 import MockListener
 import StndDefined
-import UnixSignals
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -27,25 +32,41 @@ struct VESListenerCommand: AsyncParsableCommand {
             ONAP VES collector does (its routes, codes and bodies; see the README).
             Test control (no auth): /testControl/v1/events, stats, wait, commandList,
             faults; /healthz.
+            Every option can also be set as VES_LISTENER_<KEY> (VES_LISTENER_MAX_BODY; a
+            repeatable one comma-separated) or in a JSON --config file ({"maxBody": 2048});
+            flags override the environment, which overrides the file. --print-config
+            shows the result, the password masked.
             The first line on stdout is 'listening on http(s)://HOST:PORT'.
             SIGINT/SIGTERM stop the listener, write the record and JUnit files and
             print 'N events, V valid, I invalid'.
             """
     )
 
-    @Option(help: "Address to bind.")
-    var host = "127.0.0.1"
+    @Option(
+        help: ArgumentHelp(
+            "JSON file of keys and values ({\"port\": 8443, \"schemaDir\": [\"a\"]}); flags override VES_LISTENER_* "
+                + "variables, which override the file.",
+            valueName: "FILE"
+        )
+    )
+    var config: String?
 
-    @Option(help: "TCP port; 0 picks a free one.")
-    var port = 30000
+    @Flag(help: "Print the effective configuration (JSON, password masked) and exit.")
+    var printConfig = false
 
-    @Option(name: .customLong("path"), help: "Path prefix before /eventListener (as the agent's Path).")
-    var pathPrefix = ""
+    @Option(help: "Address to bind (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port; 0 picks a free one (default 30000).")
+    var port: String?
+
+    @Option(help: "Path prefix before /eventListener (as the agent's Path).")
+    var path: String?
 
     @Option(help: "Require Basic authentication with this user name (needs --password).")
     var username: String?
 
-    @Option(help: "Password for --username.")
+    @Option(help: "Password for --username; prefer VES_LISTENER_PASSWORD or the --config file.")
     var password: String?
 
     @Option(
@@ -58,7 +79,6 @@ struct VESListenerCommand: AsyncParsableCommand {
     var schema: String?
 
     @Option(
-        name: .customLong("schema-for"),
         help: ArgumentHelp(
             "Schema for one API version, e.g. v5=CommonEventFormat_28.4.1.json or v7=ves-7.2.1 (repeatable).",
             valueName: "vN=NAME|FILE"
@@ -69,14 +89,13 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "'spec' answers as the listener specs say; 'onap' answers as the ONAP VES collector does (its codes, "
-                + "bodies, auth, validation order and routing).",
+                + "bodies, auth, validation order and routing) (default spec).",
             valueName: "spec|onap"
         )
     )
-    var profile = "spec"
+    var profile: String?
 
     @Option(
-        name: .customLong("onap-config"),
         help: ArgumentHelp(
             "Folder with the collector's collector.properties (and the files it names): versions, schemas, "
                 + "streams, auth and answers of --profile onap. Without it, the collector's defaults.",
@@ -86,7 +105,6 @@ struct VESListenerCommand: AsyncParsableCommand {
     var onapConfig: String?
 
     @Option(
-        name: .customLong("schema-dir"),
         help: ArgumentHelp(
             "Folder to look for schema files the collector's configuration names (repeatable).",
             valueName: "DIR"
@@ -95,7 +113,6 @@ struct VESListenerCommand: AsyncParsableCommand {
     var schemaDir: [String] = []
 
     @Option(
-        name: .customLong("stnd-defined-schemas"),
         help: ArgumentHelp(
             "Folder with a schema-map.json in ONAP's format and the OpenAPI files it names (such as a 3GPP release): "
                 + "stndDefinedFields.data is checked against the schema its schemaReference names (repeatable; "
@@ -106,19 +123,19 @@ struct VESListenerCommand: AsyncParsableCommand {
     var stndDefinedSchemas: [String] = []
 
     @Option(
-        name: .customLong("stnd-defined-unknown"),
         help: ArgumentHelp(
-            "What a schemaReference no schema map knows is: 'reject' (a violation) or 'accept' (a warning).",
+            "What a schemaReference no schema map knows is: 'reject' (a violation) or 'accept' (a warning) "
+                + "(default reject).",
             valueName: "reject|accept"
         )
     )
-    var stndDefinedUnknown = "reject"
+    var stndDefinedUnknown: String?
 
     @Flag(
-        name: .customLong("accept-invalid"),
-        help: "Answer 202 to every well-formed request; every violation is still recorded and reported."
+        inversion: .prefixedNo,
+        help: "Answer 202 to every well-formed request; every violation is still recorded and reported (default off)."
     )
-    var acceptInvalid = false
+    var acceptInvalid: Bool?
 
     @Option(help: "Append every record to this JSON Lines file (written before each answer).")
     var record: String?
@@ -126,90 +143,55 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(help: "Write a JUnit XML report here at shutdown.")
     var junit: String?
 
-    @Option(name: .customLong("max-body"), help: "Largest request body accepted, in bytes.")
-    var maxBody = 1024 * 1024
+    @Option(help: "Largest request body accepted, in bytes, at most 1 GiB (default 1048576).")
+    var maxBody: String?
 
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
+    @Option(help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
     var tlsCert: String?
 
-    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    @Option(help: "PEM private key for --tls-cert.")
     var tlsKey: String?
 
-    @Flag(help: "Exit 1 at shutdown if any event was invalid.")
-    var strict = false
+    @Flag(inversion: .prefixedNo, help: "Exit 1 at shutdown if any event was invalid (default off).")
+    var strict: Bool?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
 
-    @Option(name: .customLong("idle-timeout"), help: "Close connections idle for this many seconds.")
-    var idleTimeout = 30
+    @Option(help: "Close connections idle for this many seconds, 1 to 86400 (default 30).")
+    var idleTimeout: String?
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard (username == nil) == (password == nil) else {
-            throw ValidationError("--username and --password go together")
-        }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
-        guard ["reject", "accept"].contains(stndDefinedUnknown) else {
-            throw ValidationError("--stnd-defined-unknown must be reject or accept")
-        }
-        guard ["spec", "onap"].contains(profile) else { throw ValidationError("--profile must be spec or onap") }
-        guard profile == "onap" || onapConfig == nil else {
-            throw ValidationError("--onap-config goes with --profile onap")
-        }
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
-        }
+    /// The flags given, by the configuration key they set (ListenerConfigurationKey.all).
+    var flags: [String: ListenerConfigurationKey.FlagValue] {
+        let single: [(String, String?)] = [
+            ("host", host), ("port", port), ("path", path), ("username", username), ("password", password),
+            ("schema", schema), ("profile", profile), ("onapConfig", onapConfig),
+            ("stndDefinedUnknown", stndDefinedUnknown), ("acceptInvalid", acceptInvalid.map { $0 ? "true" : "false" }),
+            ("record", record), ("junit", junit), ("maxBody", maxBody), ("tlsCert", tlsCert), ("tlsKey", tlsKey),
+            ("strict", strict.map { $0 ? "true" : "false" }), ("logLevel", logLevel), ("idleTimeout", idleTimeout),
+        ]
+        let repeated = [("schemaFor", schemaFor), ("schemaDir", schemaDir), ("stndDefinedSchemas", stndDefinedSchemas)]
+        var values: [String: ListenerConfigurationKey.FlagValue] = [:]
+        for (key, value) in single { if let value { values[key] = .one(value) } }
+        for (key, value) in repeated where !value.isEmpty { values[key] = .many(value) }
+        return values
     }
 
     func run() async throws {
-        var configuration = ListenerConfiguration()
-        configuration.host = host
-        configuration.port = port
-        configuration.pathPrefix = ListenerConfiguration.pathSegments(pathPrefix)
-        if let username, let password {
-            configuration.credentials = Credentials(username: username, password: password)
-        }
-        configuration.recordPath = record
-        configuration.junitPath = junit
-        configuration.maxBodyBytes = maxBody
-        configuration.tlsCertificatePath = tlsCert
-        configuration.tlsKeyPath = tlsKey
-        configuration.idleTimeoutSeconds = idleTimeout
-        configuration.acceptInvalid = acceptInvalid
-        configuration.acceptsUnknownStndDefined = stndDefinedUnknown == "accept"
-        if !stndDefinedSchemas.isEmpty {
-            do {
-                configuration.stndDefinedSchemas = try StndDefinedSchemas(folders: stndDefinedSchemas)
-            } catch {
-                throw ValidationError("--stnd-defined-schemas: \(error.message)")
-            }
-        }
+        let settings: ListenerConfiguration.Settings
+        let configuration: ListenerConfiguration
         do {
-            configuration.schemaOverride = try schema.map(EventSchema.named)
-            for entry in schemaFor {
-                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, parts[0].hasPrefix("v"), Int(parts[0].dropFirst()) != nil else {
-                    throw ValidationError("--schema-for takes vN=FILE (e.g. v5=schema.json), not '\(entry)'")
-                }
-                configuration.schemasByVersion[parts[0]] = try EventSchema.named(parts[1])
+            settings = try .load(flags: flags, environment: ProcessInfo.processInfo.environment, file: config)
+            if printConfig {
+                print(settings.rendered())
+                return
             }
-            if profile == "onap" {
-                let settings = try onapConfig.map { directory throws(ListenerError) in
-                    try ONAPCollectorSettings(directory: directory)
-                }
-                try configuration.useONAPProfile(
-                    settings ?? ONAPCollectorSettings(),
-                    configDirectory: onapConfig,
-                    schemaDirectories: schemaDir
-                )
-            }
-        } catch let error as ListenerError {
+            configuration = try ListenerConfiguration(settings: settings)
+        } catch {
             throw ValidationError(error.message)
         }
 
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = settings.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -241,7 +223,7 @@ struct VESListenerCommand: AsyncParsableCommand {
         if let failure = outcome.failure { logger.error("listener stopped: \(failure)") }
         for line in outcome.reportLines { print(line) }
         fflush(nil)
-        let status = outcome.exitStatus(strict: strict)
+        let status = outcome.exitStatus(strict: settings.strict)
         if status != 0 { throw ExitCode(status) }
     }
 }
