@@ -265,14 +265,14 @@ struct MeasurementMapper {
             item.set("transmitted\(row.counter)Accumulated", transmitted)
             let key = identifier + "\u{0}" + row.type
             if let last = interfaceHistory[key] {
-                let receivedDelta = (received - last.received).double
-                let transmittedDelta = (transmitted - last.transmitted).double
-                if receivedDelta < 0 || transmittedDelta < 0 {
+                let receivedDelta = received - last.received
+                let transmittedDelta = transmitted - last.transmitted
+                if receivedDelta.double < 0 || transmittedDelta.double < 0 {
                     suspect = true
                 } else {
                     item.set("received\(row.counter)Delta", receivedDelta)
                     item.set("transmitted\(row.counter)Delta", transmittedDelta)
-                    deltas[row.counter] = (receivedDelta, transmittedDelta)
+                    deltas[row.counter] = (receivedDelta.double, transmittedDelta.double)
                 }
             }
             interfaceHistory[key] = (received, transmitted)
