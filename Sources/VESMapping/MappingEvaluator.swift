@@ -33,10 +33,17 @@ struct MappingEvaluator {
     private var patterns: [String: Regex<AnyRegexOutput>] = [:]
     private var verdicts: [PatternKey: Bool] = [:]
 
+    /// Rows of selections that had to look at many rows, by their rendered criteria: a SELECT that needs no
+    /// reference (hypervisor.yaml's `plugin: "/^(?!virt).*$/"` in every VM's event) scans the table once a run.
+    private var wideSelections: [[String]: [Int]] = [:]
+
     private struct PatternKey: Hashable {
         var pattern: String
         var text: String
     }
+
+    /// Selections scanning more rows than this are remembered for the run.
+    private static let wideSelection = 256
 
     init(table: ValueTable, settings: MappingSettings, now: Double, limits: MappingLimits) {
         self.table = table
@@ -203,7 +210,17 @@ struct MappingEvaluator {
             }
             let plugin = exact.first { $0.0 == .plugin }?.1
             let instance = plugin == nil ? nil : exact.first { $0.0 == .pluginInstance }?.1
-            for row in table.candidates(plugin: plugin, pluginInstance: instance) {
+            let candidates = table.candidates(plugin: plugin, pluginInstance: instance)
+            var key: [String] = []
+            if candidates.count > Self.wideSelection {
+                key = exact.flatMap { [$0.0.rawValue, $0.1] } + ["/"] + patterned.flatMap { [$0.0.rawValue, $0.1] }
+                if let rows = wideSelections[key] {
+                    matched += rows
+                    continue
+                }
+            }
+            var rows: [Int] = []
+            for row in candidates {
                 let value = table.rows[row]
                 guard exact.allSatisfy({ value.text($0.0) == $0.1 }) else { continue }
                 var accepted = true
@@ -211,8 +228,10 @@ struct MappingEvaluator {
                     accepted = false
                     break
                 }
-                if accepted { matched.append(row) }
+                if accepted { rows.append(row) }
             }
+            if !key.isEmpty { wideSelections[key] = rows }
+            matched += rows
         }
         if selections.count > 1 {
             matched = Array(Set(matched)).sorted()

@@ -210,4 +210,55 @@ struct MappingTraceTests {
             #expect(try MappingMaterial.violations(event).isEmpty)
         }
     }
+
+    @Test("hypervisor.yaml over 200 VMs: each event holds its own VM's values only")
+    func manyVMs() throws {
+        let mapping = try MappingMaterial.load("hypervisor.yaml")
+        var values: [MappingValue] = []
+        for vm in 0..<200 {
+            func add(_ type: String, _ typeInstance: String, _ dsName: String = "value", _ value: Double) {
+                values.append(
+                    MappingValue(
+                        host: "compute-0",
+                        plugin: "virt",
+                        pluginInstance: "vm-\(vm)",
+                        type: type,
+                        typeInstance: typeInstance,
+                        dsName: dsName,
+                        value: value,
+                        time: 1_800_000_000,
+                        interval: 10
+                    )
+                )
+            }
+            add("percent", "virt_cpu_total", "value", 12)
+            add("virt_vcpu", "0", "value", Double(vm))
+            add("memory", "total", "value", Double(vm + 1) * 1024 * 1024)
+            add("memory", "rss", "value", Double(vm + 1) * 1024)
+            for type in ["if_octets", "if_packets", "if_errors", "if_dropped"] {
+                add(type, "vnet\(vm)", "rx", 1)
+                add(type, "vnet\(vm)", "tx", 2)
+            }
+        }
+        var ids: UInt64 = 0
+        let output = mapping.measurements(
+            values: values,
+            now: 1_800_000_005,
+            settings: MappingMaterial.settings,
+            eventIds: &ids
+        )
+        #expect(output.events.count == 200)
+        #expect(output.notes.isEmpty, "\(output.notes)")
+        for (vm, event) in output.events.enumerated() {
+            let fields = try #require(event.event["measurementsForVfScalingFields"])
+            #expect(event.sourceName == "vm-\(vm)")
+            #expect(fields[path: "memoryUsageArray", 0, "memoryConfigured"]?.doubleValue == Double(vm + 1) * 1024)
+            #expect(fields[path: "memoryUsageArray", 0, "memoryFree"]?.doubleValue == Double(vm + 1))
+            #expect(fields[path: "cpuUsageArray", 0, "percentUsage"]?.doubleValue == Double(vm))
+            #expect(fields[path: "vNicPerformanceArray", 0, "vNicIdentifier"]?.stringValue == "vnet\(vm)")
+            #expect(fields["vNicPerformanceArray"]?.arrayCount == 1)
+        }
+        let sample = try #require(output.events.last)
+        #expect(try MappingMaterial.violations(sample).isEmpty)
+    }
 }
