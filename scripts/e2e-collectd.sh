@@ -243,7 +243,7 @@ check('header', not bad, ('version %s, eventName, naming codes, sources' % ('"4.
 
 # each notification collectd sent, as the agent must answer it: a raise (again) per FAILURE/WARNING, one clear per
 # OKAY that ends a raised alarm, nothing for an OKAY with nothing raised (collectd sends one at its first value)
-expected, open_alarms, ignored = [], set(), 0
+expected, open_alarms, ignored, opened, again = [], set(), 0, 0, 0
 for n in notifications:
     key = (n['plugin'], n.get('plugin_instance', ''), n['type'], n.get('type_instance', ''))
     if n['severity'] == 'okay':
@@ -252,6 +252,8 @@ for n in notifications:
         else:
             ignored += 1
     else:
+        if key in open_alarms: again += 1
+        else: opened += 1
         open_alarms.add(key); expected.append('CRITICAL' if n['severity'] == 'failure' else 'WARNING')
 faults = [e for e in events if header(e)['domain'] == 'fault']
 severities = [e['faultFields']['eventSeverity'] for e in faults]
@@ -262,8 +264,8 @@ if v7:
         raised = [e for e in faults if header(e)['eventId'] == header(c)['eventId'] and e is not c]
         families_ok = families_ok and raised and all(header(e)['startEpochMicrosec'] == header(c)['startEpochMicrosec'] for e in raised)
 check('faults', severities == expected and clears and 'NORMAL' not in severities[:1] and families_ok,
-      '%d notifications from collectd (%d OKAY with nothing raised): %d raised, %d cleared once each'
-      % (len(notifications), ignored, len(faults) - len(clears), len(clears)))
+      '%d notifications from collectd: %d alarm(s) raised, %d raised again, %d cleared once (%d OKAY with nothing raised: no event)'
+      % (len(notifications), opened, again, len(clears), ignored))
 
 beats = [e for e in events if header(e)['domain'] == 'heartbeat']
 check('heartbeats', len(beats) >= int(seconds // heartbeat) - 1 >= 1 and all(e['heartbeatFields']['heartbeatInterval'] == int(heartbeat) for e in beats),
@@ -295,7 +297,9 @@ PY
 }
 
 run_version() { # $1 5.4.1|7.2.1
-    local version="$1" dir="$work/ves-$1"
+    # absolute: collectd changes to its BaseDir, and runs the exec script by this path
+    local version="$1" dir
+    dir="$(cd "$work" && pwd)/ves-$1"
     mkdir -p "$dir"
     curl -fsS -X DELETE "$strict_control/events" >/dev/null
     local vendor=()

@@ -17,11 +17,21 @@ enum PythonNumber: Sendable, Equatable {
         }
     }
 
-    /// Python's `float(x)`.
+    /// Python's `float(x)` (through Int64 when the integer fits: the same rounding, far faster than from Int128).
     var double: Double {
         switch self {
-        case .integer(let number): Double(number)
-        case .float(let number): number
+        case .integer(let number):
+            if let small = Int64(exactly: number) { return Double(small) }
+            return Double(number)
+        case .float(let number): return number
+        }
+    }
+
+    /// Whether the number is below zero.
+    var isNegative: Bool {
+        switch self {
+        case .integer(let number): number < 0
+        case .float(let number): number < 0
         }
     }
 

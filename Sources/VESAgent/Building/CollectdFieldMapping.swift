@@ -45,10 +45,29 @@ enum CollectdFieldMapping {
 
     /// Type → the counter's name between `received`/`transmitted` (rx/tx) and `Accumulated`/`Delta`, both
     /// versions. 7.2.1 adds received/transmittedPercentError and PercentDiscard from the deltas.
-    static let interfaceCounters: [(type: String, counter: String)] = [
+    static let interfaceCounters: [InterfaceCounter] = [
         ("if_octets", "Octets"), ("if_packets", "TotalPackets"), ("if_errors", "ErrorPackets"),
         ("if_dropped", "DiscardedPackets"),
-    ]
+    ].map(InterfaceCounter.init)
+
+    /// One interface counter with the names of its four fields.
+    struct InterfaceCounter: Sendable {
+        let type: String
+        let counter: String
+        let receivedAccumulated: String
+        let transmittedAccumulated: String
+        let receivedDelta: String
+        let transmittedDelta: String
+
+        init(type: String, counter: String) {
+            self.type = type
+            self.counter = counter
+            receivedAccumulated = "received" + counter + "Accumulated"
+            transmittedAccumulated = "transmitted" + counter + "Accumulated"
+            receivedDelta = "received" + counter + "Delta"
+            transmittedDelta = "transmitted" + counter + "Delta"
+        }
+    }
 
     // MARK: disk (one diskUsage item per disk)
 

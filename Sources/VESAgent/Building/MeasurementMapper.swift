@@ -42,14 +42,15 @@ struct MeasurementMapper {
     let version: VESVersion
     let typesDB: TypesDB
     /// The interface counters of the source as reported last time, for the deltas (read and updated).
-    var interfaceHistory: [String: (received: PythonNumber, transmitted: PythonNumber)]
+    var interfaceHistory: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)]
+    /// Why something was left out or named differently, for the log.
     var notes: [String] = []
     private var additional = AdditionalMeasurements()
 
     init(
         version: VESVersion,
         typesDB: TypesDB,
-        interfaceHistory: [String: (received: PythonNumber, transmitted: PythonNumber)]
+        interfaceHistory: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)]
     ) {
         self.version = version
         self.typesDB = typesDB
@@ -91,7 +92,7 @@ struct MeasurementMapper {
         for (instance, group) in filesystems.groups {
             if let filesystem = filesystemItem(identifier: instance, group) { content.filesystems.append(filesystem) }
         }
-        content.additional = additional.groups
+        finish(&content)
         return content
     }
 
@@ -124,8 +125,15 @@ struct MeasurementMapper {
         for (instance, group) in disks.groups {
             if let disk = diskItem(identifier: instance, group) { content.disks.append(disk) }
         }
-        content.additional = additional.groups
+        finish(&content)
         return content
+    }
+
+    private mutating func finish(_ content: inout MeasurementContent) {
+        content.additional = additional.groups
+        for type in additional.unknownTypes.sorted() {
+            notes.append("type \(type) is not in types.db: its values in additionalMeasurements are named by position")
+        }
     }
 
     // MARK: CPU
@@ -261,17 +269,17 @@ struct MeasurementMapper {
             guard let series = group.first(where: { $0.type == row.type }), series.current.count >= 2 else { continue }
             let received = PythonNumber(series.current[0])
             let transmitted = PythonNumber(series.current[1])
-            item.set("received\(row.counter)Accumulated", received)
-            item.set("transmitted\(row.counter)Accumulated", transmitted)
-            let key = identifier + "\u{0}" + row.type
+            item.set(row.receivedAccumulated, received)
+            item.set(row.transmittedAccumulated, transmitted)
+            let key = InterfaceCounterKey(interface: identifier, type: row.type)
             if let last = interfaceHistory[key] {
                 let receivedDelta = received - last.received
                 let transmittedDelta = transmitted - last.transmitted
-                if receivedDelta.double < 0 || transmittedDelta.double < 0 {
+                if receivedDelta.isNegative || transmittedDelta.isNegative {
                     suspect = true
                 } else {
-                    item.set("received\(row.counter)Delta", receivedDelta)
-                    item.set("transmitted\(row.counter)Delta", transmittedDelta)
+                    item.set(row.receivedDelta, receivedDelta)
+                    item.set(row.transmittedDelta, transmittedDelta)
                     deltas[row.counter] = (receivedDelta.double, transmittedDelta.double)
                 }
             }
@@ -357,6 +365,12 @@ struct MeasurementMapper {
     }
 }
 
+/// An interface counter of a source, for its delta since the previous event.
+struct InterfaceCounterKey: Hashable, Sendable {
+    var interface: String
+    var type: String
+}
+
 /// Series grouped by a name (the plugin instance, the interface, the disk) in first-seen order.
 struct OrderedGroups {
     private(set) var groups: [(name: String, series: [CollectdSeries])] = []
@@ -377,6 +391,8 @@ struct OrderedGroups {
 /// `ifOctetsRx`), the value as collectd sent it, as text.
 struct AdditionalMeasurements {
     private(set) var groups: [NamedValues] = []
+    /// Types types.db does not know: their data sources are named by position.
+    private(set) var unknownTypes: Set<String> = []
     private var positions: [String: Int] = [:]
 
     mutating func add(_ series: CollectdSeries, typesDB: TypesDB, only: Int? = nil) {
@@ -391,6 +407,7 @@ struct AdditionalMeasurements {
         }
         let values = series.current
         let sources = typesDB.dataSources(of: series.type)
+        if sources == nil { unknownTypes.insert(series.type) }
         let single = sources.map { $0.count == 1 && $0[0].name == "value" } ?? (values.count == 1)
         for index in 0..<values.count where only == nil || only == index {
             var parts = [series.type, series.typeInstance]

@@ -29,7 +29,7 @@ struct ONAPEventBuilder: Sendable {
         /// The end of the last period reported (seconds).
         var periodEnd: Double? = nil
         var lastTick = 0
-        var interfaces: [String: (received: PythonNumber, transmitted: PythonNumber)] = [:]
+        var interfaces: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)] = [:]
     }
 
     /// Sources with no event for this many ticks are forgotten (their counters start again if they come back).
@@ -135,13 +135,14 @@ struct ONAPEventBuilder: Sendable {
         output: inout EventBuilder.Output,
         content build: (inout MeasurementMapper) -> MeasurementContent
     ) {
-        var state = sources[source] ?? SourceState()
+        // taken out of the table while it changes, so its counters are not copied
+        var state = sources.removeValue(forKey: source) ?? SourceState()
+        defer { sources[source] = state }
         state.lastTick = ticks
         var start = ((now - interval) / interval).rounded() * interval
         if let end = state.periodEnd, start < end - 1e-6 {
             // a tick that came early (a late one before it): one event per period, the values go with the next
             guard now - end >= interval / 4 else {
-                sources[source] = state
                 output.notes.append(
                     "\(source): a second tick within one measurement period; its values go with the next event"
                 )
@@ -149,17 +150,14 @@ struct ONAPEventBuilder: Sendable {
             }
             start = end
         }
-        var mapper = MeasurementMapper(version: settings.version, typesDB: typesDB, interfaceHistory: state.interfaces)
+        var mapper = MeasurementMapper(version: settings.version, typesDB: typesDB, interfaceHistory: [:])
+        swap(&mapper.interfaceHistory, &state.interfaces)
         let content = build(&mapper)
-        state.interfaces = mapper.interfaceHistory
+        swap(&mapper.interfaceHistory, &state.interfaces)
         output.notes += mapper.notes
-        guard !content.isEmpty else {
-            sources[source] = state
-            return
-        }
+        guard !content.isEmpty else { return }
         state.periodEnd = start + interval
         let sequence = Self.count(&state, .measurement)
-        sources[source] = state
         let header = ONAPHeader(
             domain: .measurement,
             eventId: "measurement" + Self.padded(sequence),
