@@ -117,6 +117,64 @@ struct VersionPipelineTests {
         }
     }
 
+    @Test("the wall clock ticks on the interval's boundaries and sends heartbeats") func wallClock() async throws {
+        let records = try await Pipeline.run(agent: {
+            $0.vesVersion = .ves721
+            $0.clock = .wall
+            $0.sendEventInterval = 1
+            $0.heartbeatInterval = 1
+        }) { pipeline in
+            let now = Date().timeIntervalSince1970
+            try await pipeline.send([
+                .values(
+                    ValueList(
+                        host: "compute-0",
+                        plugin: "load",
+                        pluginInstance: "",
+                        type: "load",
+                        typeInstance: "",
+                        time: CollectdTime(seconds: now),
+                        interval: CollectdTime(seconds: 1),
+                        values: [.gauge(0.5), .gauge(0.25), .gauge(0.125)]
+                    )
+                )
+            ])
+            // the load's event at the first boundary at least a second away, heartbeats from the start
+            let filter = RecordFilter(kind: .event, domain: "measurement")
+            let arrived = await pipeline.listener.store.wait(for: 1, matching: filter, timeout: .seconds(30))
+            #expect(arrived, "no measurement event in 30 s")
+            await pipeline.stopAgent()
+            return try pipeline.records
+        }
+        let events = records.compactMap { $0["event"] }
+        #expect(records.allSatisfy { $0["valid"] == true && $0["warnings"]?.arrayValue?.isEmpty == true })
+        let measurement = try #require(events.first { $0["measurementFields"] != nil })
+        let header = try #require(measurement["commonEventHeader"])
+        let start = try #require(header["startEpochMicrosec"]?.intValue)
+        let last = try #require(header["lastEpochMicrosec"]?.intValue)
+        #expect(start % 1_000_000 == 0, "on a second's boundary")
+        #expect(last - start >= 500_000 && last - start < 1_500_000, "about one interval: \(last - start) µs")
+        #expect(measurement["measurementFields"]?["loadArray"]?[0]?["shortTerm"] == .number(0.5))
+        #expect(events.filter { $0["heartbeatFields"] != nil }.count >= 1)
+    }
+
+    @Test("the built agent takes the version keys") func builtAgentTakesTheVersionKeys() async throws {
+        let run = try await RunningProgram(
+            "ves-agent",
+            [
+                "--ves-version", "7.2.1", "--heartbeat-interval", "30", "--nf-naming-code", "ABCD",
+                "--time-zone-offset", "UTC-05:30", "--print-config",
+            ]
+        ).finish()
+        #expect(run.status == 0)
+        let lines = run.rest.split(separator: "\n").map(String.init)
+        #expect(lines.contains("VesVersion \"7.2.1\"") && lines.contains("HeartbeatInterval 30"))
+        #expect(lines.contains("NfNamingCode \"ABCD\"") && lines.contains("TimeZoneOffset \"UTC-05:30\""))
+        let bad = try await RunningProgram("ves-agent", ["--ves-version", "6.0"]).finish()
+        #expect(bad.status == 64)
+        #expect(bad.errors.contains("Key 'VesVersion' (--ves-version) value '6.0' should be 1.1, 5.4.1 or 7.2.1"))
+    }
+
     @Test("a 7.x request carries X-MinorVersion and the answer's commandList is ignored, logged once")
     func requestHeadersAndAnswerBodyOnV7() async throws {
         let endpoint = try CapturingEndpoint()
