@@ -49,6 +49,61 @@ struct VersionedEventValidityTests {
         #expect(violations.isEmpty, "\(violations.prefix(10).joined(separator: "\n"))")
     }
 
+    static let vectorFiles = [
+        "collectd_libcollectdclient_network_parse_test.hex", "influxdb_collectd_wireshark_captures.hex",
+        "logstash_codec_collectd_spec.hex", "go-collectd_packet1.bin", "go-collectd_packet2.bin",
+    ]
+
+    /// The records of the shared collectd protocol vectors, per file (signed and encrypted ones with their user).
+    static func vectorRecords(_ file: String) throws -> [CollectdRecord] {
+        let path = SharedMaterial.path("collectd/vectors/" + file)
+        let datagrams: [[UInt8]]
+        if file.hasSuffix(".bin") {
+            datagrams = [try SharedMaterial.bytes(path)]
+        } else {
+            datagrams = try TraceFile.read(path: path, typesDB: .systemOrBuiltIn()).entries.compactMap { entry in
+                if case .datagram(let bytes) = entry.payload { return bytes }
+                return nil
+            }
+        }
+        var decoder = NetworkDecoder(authFile: AuthFile(users: ["pieter": "aapje1234"]))
+        return datagrams.flatMap { decoder.decode($0).records }
+    }
+
+    @Test(
+        "events from the shared collectd vectors",
+        .needsShared(
+            "collectd/vectors/collectd_libcollectdclient_network_parse_test.hex",
+            "collectd/vectors/influxdb_collectd_wireshark_captures.hex",
+            "collectd/vectors/logstash_codec_collectd_spec.hex",
+            "collectd/vectors/go-collectd_packet1.bin",
+            "collectd/vectors/go-collectd_packet2.bin",
+            "ves/schemas/CommonEventFormat_28.4.1.json",
+            "ves/schemas/CommonEventFormat_30.2.1_ONAP.json"
+        ),
+        arguments: [VESVersion.ves541, .ves721]
+    )
+    func sharedVectors(_ version: VESVersion) throws {
+        let official = try #require(VersionedTraceRuns.officialValidators[version])
+        var events: [JSONValue] = []
+        for file in Self.vectorFiles {
+            // the vectors span years: one tick after each file's last value, on the wall clock
+            let records = try Self.vectorRecords(file)
+            let last = try #require(records.map(\.time.seconds).max(), "\(file) has records")
+            let (core, sent) = VersionedTraceRuns.core(version) { $0.clock = .wall }
+            core.ingest(records)
+            core.tick(now: last + 20)
+            events += sent.all
+        }
+        let sources = Set(events.compactMap { VersionedTraceRuns.header($0)?["sourceName"]?.stringValue })
+        #expect(sources.isSuperset(of: ["localhost", "lieters-klaptop.prot.plexis.eu", "pf1-62-210-94-173"]))
+        #expect(events.contains { VersionedTraceRuns.domain($0) == "fault" }, "the logstash vector's notification")
+        for validator in [version.fieldSet.validator, official] {
+            let violations = VersionedTraceRuns.violations(events, validator)
+            #expect(violations.isEmpty, "\(violations.prefix(10).joined(separator: "\n"))")
+        }
+    }
+
     @Test("the header each version requires", arguments: [VESVersion.ves541, .ves721])
     func headerPerVersion(_ version: VESVersion) throws {
         let events = try VersionedTraceRuns.events(version, trace: "host") {

@@ -12,6 +12,14 @@ struct CollectdSeries: Sendable {
 
     var current: PackedValues { series.current.values }
 
+    /// Data source `index` as a number, nil when it is missing or not finite (collectd's NaN has no JSON number).
+    func finite(_ index: Int) -> Double? {
+        let values = series.current.values
+        guard index < values.count else { return nil }
+        let value = values[index].doubleValue
+        return value.isFinite ? value : nil
+    }
+
     /// The value of data source `index` per second over collectd's last interval for counters (COUNTER, DERIVE,
     /// ABSOLUTE), or as it is for a gauge; nil for a counter seen once, or going back.
     func rate(_ index: Int) -> Double? {
@@ -149,8 +157,8 @@ struct MeasurementMapper {
             additional.add(item, typesDB: typesDB)
         }
         for item in percents {
-            if let field = CollectdFieldMapping.cpuStates[item.typeInstance], let value = item.current.firstValue {
-                fields[field] = value.doubleValue
+            if let field = CollectdFieldMapping.cpuStates[item.typeInstance], let value = item.finite(0) {
+                fields[field] = value
             } else {
                 additional.add(item, typesDB: typesDB)
             }
@@ -200,9 +208,9 @@ struct MeasurementMapper {
         for item in group {
             if item.type == "memory",
                 let row = CollectdFieldMapping.memory.first(where: { $0.typeInstance == item.typeInstance }),
-                let value = item.current.firstValue
+                let value = item.finite(0)
             {
-                kibibytes[row.field] = value.doubleValue / 1024
+                kibibytes[row.field] = value / 1024
                 mapped.append(item)
             } else {
                 additional.add(item, typesDB: typesDB)
@@ -225,9 +233,9 @@ struct MeasurementMapper {
         var mapped: [CollectdSeries] = []
         for item in group {
             if let row = CollectdFieldMapping.virtMemory.first(where: { $0.typeInstance == item.typeInstance }),
-                let value = item.current.firstValue
+                let value = item.finite(0)
             {
-                kibibytes[row.field] = value.doubleValue / 1024
+                kibibytes[row.field] = value / 1024
                 mapped.append(item)
             } else {
                 additional.add(item, typesDB: typesDB)
@@ -266,7 +274,11 @@ struct MeasurementMapper {
             additional.add(series, typesDB: typesDB)
         }
         for row in CollectdFieldMapping.interfaceCounters {
-            guard let series = group.first(where: { $0.type == row.type }), series.current.count >= 2 else { continue }
+            guard let series = group.first(where: { $0.type == row.type }) else { continue }
+            guard series.finite(0) != nil, series.finite(1) != nil else {
+                additional.add(series, typesDB: typesDB)
+                continue
+            }
             let received = PythonNumber(series.current[0])
             let transmitted = PythonNumber(series.current[1])
             item.set(row.receivedAccumulated, received)
@@ -327,14 +339,15 @@ struct MeasurementMapper {
 
     private mutating func load(_ series: CollectdSeries, into content: inout MeasurementContent) {
         guard series.type == "load", series.current.count == CollectdFieldMapping.load.count,
-            CollectdFieldMapping.loadVersions.contains(version)
+            CollectdFieldMapping.loadVersions.contains(version),
+            CollectdFieldMapping.load.indices.allSatisfy({ series.finite($0) != nil })
         else {
             additional.add(series, typesDB: typesDB)
             return
         }
         var item = MeasurementItem(identifier: nil)
         for (index, field) in CollectdFieldMapping.load.enumerated() {
-            item.set(field, series.current[index].doubleValue)
+            item.set(field, series.finite(index) ?? 0)
         }
         content.loads.append(item)
     }
@@ -344,9 +357,9 @@ struct MeasurementMapper {
         var mapped: [CollectdSeries] = []
         for series in group {
             if series.type == "df_complex", CollectdFieldMapping.filesystemParts.contains(series.typeInstance),
-                let value = series.current.firstValue
+                let value = series.finite(0)
             {
-                bytes[series.typeInstance] = value.doubleValue
+                bytes[series.typeInstance] = value
                 mapped.append(series)
             } else {
                 additional.add(series, typesDB: typesDB)
