@@ -50,6 +50,13 @@ enum CollectdFieldMapping {
         ("if_dropped", "DiscardedPackets"),
     ].map(InterfaceCounter.init)
 
+    /// 7.2.1's percentages of an interface: the counter (by position above) over TotalPackets, per direction.
+    static let interfaceTotalPackets = 1
+    static let interfacePercents: [(counter: Int, received: String, transmitted: String)] = [
+        (2, "receivedPercentError", "transmittedPercentError"),
+        (3, "receivedPercentDiscard", "transmittedPercentDiscard"),
+    ]
+
     /// One interface counter with the names of its four fields.
     struct InterfaceCounter: Sendable {
         let type: String

@@ -50,7 +50,7 @@ struct MeasurementMapper {
     let version: VESVersion
     let typesDB: TypesDB
     /// The interface counters of the source as reported last time, for the deltas (read and updated).
-    var interfaceHistory: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)]
+    var interfaceHistory: [String: InterfaceCounters]
     /// Why something was left out or named differently, for the log.
     var notes: [String] = []
     private var additional = AdditionalMeasurements()
@@ -58,7 +58,7 @@ struct MeasurementMapper {
     init(
         version: VESVersion,
         typesDB: TypesDB,
-        interfaceHistory: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)]
+        interfaceHistory: [String: InterfaceCounters]
     ) {
         self.version = version
         self.typesDB = typesDB
@@ -269,11 +269,14 @@ struct MeasurementMapper {
     private mutating func nicItem(identifier: String, _ group: [CollectdSeries]) -> MeasurementItem? {
         var item = MeasurementItem(identifier: identifier)
         var suspect = false
-        var deltas: [String: (received: Double, transmitted: Double)] = [:]
-        for series in group where !CollectdFieldMapping.interfaceCounters.contains(where: { $0.type == series.type }) {
+        let counters = CollectdFieldMapping.interfaceCounters
+        for series in group where !counters.contains(where: { $0.type == series.type }) {
             additional.add(series, typesDB: typesDB)
         }
-        for row in CollectdFieldMapping.interfaceCounters {
+        let last = interfaceHistory[identifier]
+        var now = InterfaceCounters()
+        var deltas: [(received: Double, transmitted: Double)?] = Array(repeating: nil, count: counters.count)
+        for (index, row) in counters.enumerated() {
             guard let series = group.first(where: { $0.type == row.type }) else { continue }
             guard series.finite(0) != nil, series.finite(1) != nil else {
                 additional.add(series, typesDB: typesDB)
@@ -283,36 +286,35 @@ struct MeasurementMapper {
             let transmitted = PythonNumber(series.current[1])
             item.set(row.receivedAccumulated, received)
             item.set(row.transmittedAccumulated, transmitted)
-            let key = InterfaceCounterKey(interface: identifier, type: row.type)
-            if let last = interfaceHistory[key] {
-                let receivedDelta = received - last.received
-                let transmittedDelta = transmitted - last.transmitted
+            if let previous = last?.values[index] {
+                let receivedDelta = received - previous.received
+                let transmittedDelta = transmitted - previous.transmitted
                 if receivedDelta.isNegative || transmittedDelta.isNegative {
                     suspect = true
                 } else {
                     item.set(row.receivedDelta, receivedDelta)
                     item.set(row.transmittedDelta, transmittedDelta)
-                    deltas[row.counter] = (receivedDelta.double, transmittedDelta.double)
+                    deltas[index] = (receivedDelta.double, transmittedDelta.double)
                 }
             }
-            interfaceHistory[key] = (received, transmitted)
+            now.values[index] = (received, transmitted)
         }
+        interfaceHistory[identifier] = now
         guard !item.numbers.isEmpty else { return nil }
-        if version == .ves721, let total = deltas["TotalPackets"] {
-            for (counter, field) in [("ErrorPackets", "PercentError"), ("DiscardedPackets", "PercentDiscard")] {
-                guard let part = deltas[counter] else { continue }
-                item.set(
-                    "received" + field,
-                    total.received > 0 ? PythonJSON.round(100 * part.received / total.received, digits: 2) : 0
-                )
-                item.set(
-                    "transmitted" + field,
-                    total.transmitted > 0 ? PythonJSON.round(100 * part.transmitted / total.transmitted, digits: 2) : 0
-                )
+        if version == .ves721, let total = deltas[CollectdFieldMapping.interfaceTotalPackets] {
+            for percent in CollectdFieldMapping.interfacePercents {
+                guard let part = deltas[percent.counter] else { continue }
+                item.set(percent.received, Self.percent(part.received, of: total.received))
+                item.set(percent.transmitted, Self.percent(part.transmitted, of: total.transmitted))
             }
         }
         item.texts.append(("valuesAreSuspect", suspect ? "true" : "false"))
         return item
+    }
+
+    /// part / whole × 100, or 0 when the whole is 0 (the 7.2.1 percentages' rule).
+    static func percent(_ part: Double, of whole: Double) -> Double {
+        whole > 0 ? PythonJSON.round(100 * part / whole, digits: 2) : 0
     }
 
     // MARK: Disks
@@ -378,10 +380,13 @@ struct MeasurementMapper {
     }
 }
 
-/// An interface counter of a source, for its delta since the previous event.
-struct InterfaceCounterKey: Hashable, Sendable {
-    var interface: String
-    var type: String
+/// One interface's counters as last reported (received, transmitted), in the order of
+/// `CollectdFieldMapping.interfaceCounters`, for the deltas of the next event.
+struct InterfaceCounters: Sendable {
+    var values: [(received: PythonNumber, transmitted: PythonNumber)?] = Array(
+        repeating: nil,
+        count: CollectdFieldMapping.interfaceCounters.count
+    )
 }
 
 /// Series grouped by a name (the plugin instance, the interface, the disk) in first-seen order.

@@ -29,7 +29,7 @@ struct ONAPEventBuilder: Sendable {
         /// The end of the last period reported (seconds).
         var periodEnd: Double? = nil
         var lastTick = 0
-        var interfaces: [InterfaceCounterKey: (received: PythonNumber, transmitted: PythonNumber)] = [:]
+        var interfaces: [String: InterfaceCounters] = [:]
     }
 
     /// Sources with no event for this many ticks are forgotten (their counters start again if they come back).
