@@ -40,6 +40,25 @@ count() { # reads check lines, echoes them, counts them
     done
 }
 
+# Ends a run: collectd sends what it holds when it stops; then the recorder stops, and the agent ticks no more and
+# drains its queue. Waits until the listener holds every event the agent built, keeps them in DIR/events.json and
+# sets run_stats to the agent's counters line. (Not in a subshell: it waits for the processes it stops.)
+stop_and_collect() { # $1 directory, $2 collectd pid, $3 recorder pid, $4 agent pid, $5 test-control URL
+    kill -TERM "$2"
+    wait "$2" 2>/dev/null || true
+    sleep 1
+    kill -INT "$3"
+    wait "$3" || true
+    kill -TERM "$4"
+    wait "$4" || true
+    local stats built
+    stats="$(tail -1 "$1/agent.out")"
+    built="$(echo "$stats" | sed -n 's/.* \([0-9]*\) events built.*/\1/p')"
+    curl -fsS "$5/wait?count=${built:-1}&timeout=60" >/dev/null || true
+    curl -fsS "$5/events?kind=event" >"$1/events.json"
+    run_stats="$stats"
+}
+
 run() { # $1 plain|encrypt
     local security="$1" dir="$work/$1"
     mkdir -p "$dir"
@@ -117,19 +136,8 @@ CONF
     ves_track "$collectd"
     echo "collectd ($security) -> ves-agent udp/$agent_port -> ves-listener :$listener_port, for $seconds s ..." >&2
     sleep "$seconds"
-    # collectd sends what it holds when it stops; then the agent ticks no more and drains its queue
-    kill -TERM "$collectd"
-    wait "$collectd" 2>/dev/null || true
-    sleep 1
-    kill -INT "$recorder"
-    wait "$recorder" || true
-    kill -TERM "$agent"
-    wait "$agent" || true
-    local stats built
-    stats="$(tail -1 "$dir/agent.out")"
-    built="$(echo "$stats" | sed -n 's/.* \([0-9]*\) events built.*/\1/p')"
-    curl -fsS "$control/wait?count=${built:-1}&timeout=60" >/dev/null || true
-    curl -fsS "$control/events?kind=event" >"$dir/events.json"
+    stop_and_collect "$dir" "$collectd" "$recorder" "$agent" "$control"
+    local stats="$run_stats"
     echo "[$security]"
     python3 scripts/check_collectd_run.py "$dir/events.json" "$dir/collectd.jsonl" "$interval" "$stats" \
         "$(tail -1 "$dir/recorder.out")" >"$dir/checks.txt" || true
@@ -323,18 +331,8 @@ run_version() { # $1 5.4.1|7.2.1
     ves_track "$collectd"
     echo "collectd -> ves-agent VesVersion $version udp/$agent_port -> ves-listener --strict :$strict_port, for $seconds s ..." >&2
     sleep "$seconds"
-    kill -TERM "$collectd"
-    wait "$collectd" 2>/dev/null || true
-    sleep 1
-    kill -INT "$recorder"
-    wait "$recorder" || true
-    kill -TERM "$agent"
-    wait "$agent" || true
-    local stats built
-    stats="$(tail -1 "$dir/agent.out")"
-    built="$(echo "$stats" | sed -n 's/.* \([0-9]*\) events built.*/\1/p')"
-    curl -fsS "$strict_control/wait?count=${built:-1}&timeout=60" >/dev/null || true
-    curl -fsS "$strict_control/events?kind=event" >"$dir/events.json"
+    stop_and_collect "$dir" "$collectd" "$recorder" "$agent" "$strict_control"
+    local stats="$run_stats"
     echo "[VesVersion $version]"
     check_version_run "$version" "$dir/events.json" "$dir/collectd.jsonl" "$stats" "$seconds" >"$dir/checks.txt" || true
     count <"$dir/checks.txt"
