@@ -168,7 +168,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VESAgentTests",
-            dependencies: ["VESAgent", "Collectd", "VESModel", "JSON", "TestSupport", .logging],
+            dependencies: ["VESAgent", "Collectd", "VESModel", "JSONSchema", "JSON", "TestSupport", .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
