@@ -1,5 +1,7 @@
 import Collectd
 import Configuration
+import VESMapping
+import VESModel
 
 #if canImport(Glibc)
     import Glibc
@@ -51,6 +53,7 @@ extension AgentConfiguration {
             provider("file", fileValues.mapValues(\.value)),
         ])
         var configuration = AgentConfiguration()
+        var sources: [String: String] = [:]
         for key in AgentConfigurationKey.all {
             guard let text = reader.string(forKey: key.configKey, isSecret: key.isSecret) else { continue }
             let source: String
@@ -61,10 +64,46 @@ extension AgentConfiguration {
             } else {
                 source = fileValues[key.name]?.source ?? "configuration"
             }
+            sources[key.name] = source
             try key.apply(&configuration, ParsedValue(text: text, source: source, key: key.name))
         }
         try configuration.check()
+        if let path = configuration.mappingFile {
+            let mapping = try loadMapping(
+                path: path,
+                source: sources["MappingFile"],
+                explicitVersion: sources["VesVersion"].map { _ in configuration.vesVersion },
+                versionSource: sources["VesVersion"] ?? "VesVersion"
+            )
+            configuration.vesVersion = mapping.version
+        }
         return configuration
+    }
+
+    /// Loads and checks a mapping file at start-up: a problem in it is a configuration error whose message starts
+    /// with the file's `FILE:LINE:COLUMN:`; a VesVersion given as well must be the file's version.
+    static func loadMapping(
+        path: String,
+        source: String?,
+        explicitVersion: VESVersion?,
+        versionSource: String = "VesVersion"
+    ) throws(AgentError) -> MappingFile {
+        let mapping: MappingFile
+        do {
+            mapping = try MappingFile.load(path: path)
+        } catch {
+            throw AgentError(code: .config, message: "\(error) (Key 'MappingFile'\(source.map { ", " + $0 } ?? ""))")
+        }
+        if let explicitVersion, explicitVersion != mapping.version {
+            throw AgentError(
+                code: .config,
+                message:
+                    "Key 'VesVersion' (\(versionSource)) is \(explicitVersion.rawValue), but the mapping file \(path) "
+                    + "builds VES \(mapping.version.rawValue) events: leave VesVersion out or set it to "
+                    + mapping.version.rawValue
+            )
+        }
+        return mapping
     }
 
     /// Checks what single keys cannot: combinations and files that must exist.

@@ -66,6 +66,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// commonEventHeader.timeZoneOffset (7.2.1) as `UTC+hh:mm` or `UTC-hh:mm`; the machine's offset by default.
     public var timeZoneOffset = AgentConfiguration.machineTimeZoneOffset()
 
+    /// A Barometer ves_app YAML mapping file: the events are built as it describes, in its VES version.
+    public var mappingFile: String? = nil
+
     /// Seconds before the first retry; doubles per failure (with ±20 % jitter) up to `maximumRetryDelay`.
     public var initialRetryDelay: Double = 0.25
     public var maximumRetryDelay: Double = 10

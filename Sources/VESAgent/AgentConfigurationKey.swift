@@ -285,6 +285,11 @@ extension AgentConfigurationKey {
             },
             show: { $0.timeZoneOffset }
         ),
+        .optionalPath(
+            "MappingFile",
+            "A Barometer ves_app YAML mapping file: build the events it describes, in its VES version (/v5 or /v7).",
+            \.mappingFile
+        ),
     ]
 
     /// A naming code: empty (left out of the events) or exactly `length` ASCII letters and digits.

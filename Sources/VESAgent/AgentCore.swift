@@ -1,6 +1,7 @@
 public import Collectd
 public import Logging
 import Synchronization
+public import VESMapping
 import VESModel
 
 /// The agent's state machine, independent of sockets and timers: decodes datagrams, updates the value cache,
@@ -22,16 +23,25 @@ public final class AgentCore: Sendable {
         /// Trace clock: when the next heartbeat is due (nil before the first value).
         var nextHeartbeat: Double? = nil
         var lastNotes: Set<String> = []
+        /// A mapping file's templates, which then build every event (nil: the builders do).
+        var mapping: MappingRun? = nil
+
+        /// Series held, whoever holds them.
+        var seriesCount: Int { mapping?.seriesCount ?? cache.seriesCount }
 
         /// One tick of whichever builder the version uses.
         mutating func tick(now: Double) -> EventBuilder.Output {
+            if mapping != nil, let output = mapping?.tick(now: now, interval: interval) { return output }
             if specBuilder != nil, let output = specBuilder?.tick(cache: &cache, now: now, interval: interval) {
                 return output
             }
             return builder.tick(cache: &cache, now: now, interval: interval)
         }
 
-        mutating func fault(for notification: Notification) -> EventBuilder.Output {
+        mutating func fault(for notification: Notification, now: Double) -> EventBuilder.Output {
+            if mapping != nil, let output = mapping?.faults(for: notification, now: now, interval: interval) {
+                return output
+            }
             if specBuilder != nil, let output = specBuilder?.fault(for: notification) { return output }
             return builder.fault(for: notification)
         }
@@ -44,6 +54,8 @@ public final class AgentCore: Sendable {
     }
 
     public let configuration: AgentConfiguration
+    /// True when a mapping file builds the events (no heartbeats then: the file describes every event).
+    public let usesMappingFile: Bool
     let stats: AgentStats
     let logger: Logger
     private let state: Mutex<State>
@@ -56,11 +68,13 @@ public final class AgentCore: Sendable {
         configuration: AgentConfiguration,
         typesDB: TypesDB,
         authFile: AuthFile?,
+        mapping: MappingFile? = nil,
         stats: AgentStats,
         logger: Logger,
         deliver: @escaping @Sendable ([BuiltEvent]) -> Void
     ) {
         self.configuration = configuration
+        self.usesMappingFile = mapping != nil
         self.stats = stats
         self.logger = logger
         self.deliver = deliver
@@ -96,7 +110,8 @@ public final class AgentCore: Sendable {
                 builder: builder,
                 specBuilder: specBuilder,
                 interval: configuration.sendEventInterval,
-                heartbeatInterval: specBuilder == nil ? 0 : configuration.heartbeatInterval
+                heartbeatInterval: specBuilder == nil || mapping != nil ? 0 : configuration.heartbeatInterval,
+                mapping: mapping.map { MappingRun(file: $0, typesDB: typesDB, hostname: configuration.hostname) }
             )
         )
     }
@@ -126,7 +141,7 @@ public final class AgentCore: Sendable {
                 let failure = decoder.decode(datagram) { record in
                     Self.take(record, state: &state, configuration: configuration, intake: &intake)
                 }
-                return (failure != nil, state.cache.seriesCount, state.cache.expiredCount)
+                return (failure != nil, state.seriesCount, state.cache.expiredCount)
             }
         }
         publish(intake, datagrams: 1, bad: bad ? 1 : 0, series: series, expired: expired)
@@ -139,7 +154,7 @@ public final class AgentCore: Sendable {
             for record in records {
                 Self.take(record, state: &state, configuration: configuration, intake: &intake)
             }
-            return (state.cache.seriesCount, state.cache.expiredCount)
+            return (state.seriesCount, state.cache.expiredCount)
         }
         publish(intake, datagrams: 0, bad: 0, series: series, expired: expired)
     }
@@ -186,10 +201,15 @@ public final class AgentCore: Sendable {
         switch record {
         case .values(let list):
             intake.valueLists += 1
-            state.cache.update(list)
+            if state.mapping != nil {
+                state.mapping?.update(list)
+            } else {
+                state.cache.update(list)
+            }
         case .notification(let notification):
             intake.notifications += 1
-            let output = state.fault(for: notification)
+            let now = notification.time.raw == 0 ? CollectdReceiver.wallSeconds() : notification.time.seconds
+            let output = state.fault(for: notification, now: now)
             intake.events += output.events
             intake.notes += output.notes
         }
@@ -259,6 +279,10 @@ public final class AgentCore: Sendable {
             return false
         case .heartbeatIntervalChange(let seconds):
             guard configuration.vesVersion != .ves11 else { return false }
+            guard !usesMappingFile else {
+                logger.info("ignoring a heartbeatIntervalChange: the mapping file describes every event sent")
+                return false
+            }
             guard let seconds, seconds.rounded() == seconds, (0...86_400).contains(seconds) else {
                 logger.warning(
                     "ignoring a heartbeatIntervalChange without a whole number of seconds from 0 to 86400: \(seconds.map { String($0) } ?? "none")"

@@ -4,6 +4,7 @@ import NIOCore
 public import Platform
 public import ServiceLifecycle
 import Synchronization
+import VESMapping
 import VESModel
 
 #if canImport(Glibc)
@@ -25,9 +26,20 @@ public final class CollectdReceiver: Service, Sendable {
     private let intervalChanged = Wakeup()
     private let heartbeatChanged = Wakeup()
 
-    /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file.
-    public init(configuration: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats()) throws(AgentError)
+    /// Builds the agent's parts from a configuration; fails on an unreadable types.db or auth file, or a mapping
+    /// file that cannot be used (its VES version then sets the one the events are sent in).
+    public init(configuration given: AgentConfiguration, logger: Logger, stats: AgentStats = AgentStats())
+        throws(AgentError)
     {
+        let mapping = try given.mappingFile.map { path throws(AgentError) in
+            try AgentConfiguration.loadMapping(
+                path: path,
+                source: nil,
+                explicitVersion: given.vesVersion == .ves11 ? nil : given.vesVersion
+            )
+        }
+        var configuration = given
+        if let mapping { configuration.vesVersion = mapping.version }
         self.configuration = configuration
         self.stats = stats
         self.logger = logger
@@ -56,6 +68,7 @@ public final class CollectdReceiver: Service, Sendable {
             configuration: configuration,
             typesDB: typesDB,
             authFile: authFile,
+            mapping: mapping,
             stats: stats,
             logger: logger,
             deliver: { sender.enqueue($0) }

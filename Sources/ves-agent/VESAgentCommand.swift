@@ -101,6 +101,13 @@ struct VESAgentCommand: AsyncParsableCommand {
         )
     )
     var timeZoneOffset: String?
+    @Option(
+        help: ArgumentHelp(
+            "A Barometer ves_app YAML mapping file: build the events it describes, in its VES version (/v5 or /v7).",
+            valueName: "file"
+        )
+    )
+    var mappingFile: String?
 
     @Flag(help: "Print the effective configuration (password masked) and exit.")
     var printConfig = false
@@ -130,7 +137,7 @@ struct VESAgentCommand: AsyncParsableCommand {
             ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),
             ("ShutdownTimeout", shutdownTimeout), ("VesVersion", vesVersion), ("HeartbeatInterval", heartbeatInterval),
             ("NfNamingCode", nfNamingCode), ("NfcNamingCode", nfcNamingCode), ("NfVendorName", nfVendorName),
-            ("TimeZoneOffset", timeZoneOffset),
+            ("TimeZoneOffset", timeZoneOffset), ("MappingFile", mappingFile),
         ]
         var values: [String: String] = [:]
         for (key, value) in given { if let value { values[key] = value } }

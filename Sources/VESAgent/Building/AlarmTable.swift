@@ -15,12 +15,33 @@ struct AlarmTable: Sendable {
         var type: String
         var typeInstance: String
 
+        init(host: String, plugin: String, pluginInstance: String, type: String, typeInstance: String) {
+            self.host = host
+            self.plugin = plugin
+            self.pluginInstance = pluginInstance
+            self.type = type
+            self.typeInstance = typeInstance
+        }
+
         init(_ notification: Notification) {
-            host = notification.host
-            plugin = notification.plugin
-            pluginInstance = notification.pluginInstance
-            type = notification.type
-            typeInstance = notification.typeInstance
+            self.init(
+                host: notification.host,
+                plugin: notification.plugin,
+                pluginInstance: notification.pluginInstance,
+                type: notification.type,
+                typeInstance: notification.typeInstance
+            )
+        }
+
+        /// The same names of a value list (a series of values).
+        init(_ list: ValueList) {
+            self.init(
+                host: list.host,
+                plugin: list.plugin,
+                pluginInstance: list.pluginInstance,
+                type: list.type,
+                typeInstance: list.typeInstance
+            )
         }
     }
 
