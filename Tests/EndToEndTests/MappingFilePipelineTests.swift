@@ -1,3 +1,4 @@
+import Collectd
 import Foundation
 import JSON
 import MockListener
@@ -135,5 +136,96 @@ struct MappingFilePipelineTests {
         let run = try await RunningProgram("ves-agent", ["--mapping-file", path, "--listen", "127.0.0.1:0"]).finish()
         #expect(run.status == 64)
         #expect(run.errors.contains(path + ":2:"), "\(run.errors)")
+    }
+}
+
+/// What the agent feeds a mapping file and what it logs of it, with a small file of its own.
+@Suite("ves-agent's mapping values and notes", .serialized)
+struct MappingFileAgentTests {
+    /// One event per value of any plugin; `x` is `!Number` of the type instance, a note for every value.
+    static let yaml = """
+        Each Value: !Measurements
+          - ITEM-DESC:
+              event:
+                commonEventHeader:
+                  domain: measurementsForVfScaling
+                  eventId: "{system.id}"
+                  eventName: "{vl.plugin}"
+                  priority: Normal
+                  reportingEntityName: "{system.hostname}"
+                  sequence: 0
+                  sourceName: "{vl.type_instance}"
+                  version: 3.0
+                measurementsForVfScalingFields:
+                  measurementsForVfScalingVersion: 2.0
+                  measurementInterval: !Number "{config.interval}"
+                  x: !Number "{vl.type_instance}"
+          - SELECT:
+              plugin: "/.*/"
+
+        """
+
+    static func value(_ plugin: String, _ instance: String, at time: Double) -> CollectdRecord {
+        .values(
+            ValueList(
+                host: "compute-0",
+                plugin: plugin,
+                type: "gauge",
+                typeInstance: instance,
+                time: CollectdTime(seconds: time),
+                interval: CollectdTime(seconds: 10),
+                values: [.gauge(1)]
+            )
+        )
+    }
+
+    @Test("values older than two send intervals are left out of a tick")
+    func agedOut() async throws {
+        let path = try TemporaryFile.write(Self.yaml, suffix: ".yaml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let start = 1_800_000_000.0
+        // memory every 20 s; cpu only at the start: in the ticks at +20 and +40, not in those at +60 and +80
+        let records =
+            [Self.value("cpu", "idle", at: start)]
+            + stride(from: 0.0, through: 60, by: 20).map { Self.value("memory", "free", at: start + $0) }
+        let events = try await Pipeline.run(agent: {
+            $0.mappingFile = path
+            $0.sendEventInterval = 20
+        }) { pipeline in
+            try await pipeline.send(records)
+            await pipeline.stopAgent()
+            let stats = await pipeline.agent.stats.wait { $0.queueDepth == 0 }
+            await pipeline.waitForEvents(stats.eventsSent + stats.eventsRejected)
+            return try pipeline.events
+        }
+        let names = events.compactMap { $0["commonEventHeader"]?["eventName"]?.stringValue }
+        #expect(names.filter { $0 == "memory" }.count == 4, "\(names)")
+        #expect(names.filter { $0 == "cpu" }.count == 2, "\(names)")
+    }
+
+    @Test("a tick's notes are logged a few at a time, with a count of the rest")
+    func notesRateLimited() async throws {
+        let path = try TemporaryFile.write(Self.yaml, suffix: ".yaml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let start = 1_800_000_000.0
+        let instances = (0..<9).map { "state\($0)" }
+        let records =
+            instances.map { Self.value("cpu", $0, at: start) } + [Self.value("memory", "free", at: start + 20)]
+        let log = CapturedLog()
+        try await Pipeline.run(
+            agent: {
+                $0.mappingFile = path
+                $0.sendEventInterval = 20
+            },
+            logger: log.logger
+        ) { pipeline in
+            try await pipeline.send(records)
+            await pipeline.stopAgent()
+        }
+        let notes = log.messages.filter { $0.contains("mapping file: ") }
+        let firstTick = notes.filter { $0.contains("is not a number") }
+        // 9 in the first tick, 5 of them logged; the last tick's are the same ones and are not logged again
+        #expect(firstTick.count == 5, "\(notes)")
+        #expect(notes.contains { $0.contains("more notes like these") }, "\(notes)")
     }
 }
