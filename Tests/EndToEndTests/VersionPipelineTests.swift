@@ -177,7 +177,7 @@ struct VersionPipelineTests {
 
     @Test("a 7.x request carries X-MinorVersion and the answer's commandList is ignored, logged once")
     func requestHeadersAndAnswerBodyOnV7() async throws {
-        let endpoint = try CapturingEndpoint()
+        let endpoint = try LoopbackHTTPEndpoint()
         var configuration = AgentConfiguration()
         configuration.port = endpoint.port
         configuration.listenPort = 0

@@ -4,17 +4,24 @@ import Foundation
     import Glibc
 #endif
 
-/// A minimal HTTP/1.1 endpoint on 127.0.0.1 port 0 that keeps each request's head (lower-cased) and body and answers
-/// 202 with a given body.
-final class CapturingEndpoint: @unchecked Sendable {
-    struct Failure: Error {
-        var message: String
+/// A minimal HTTP/1.1 endpoint on 127.0.0.1 port 0 for tests that must see the raw requests a client sends (its
+/// headers, its bodies) and choose the answer: it serves connections one after the other, keep-alive included.
+public final class LoopbackHTTPEndpoint: @unchecked Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
-    let listener: Int32
-    let port: Int
+    /// One request: its head, lower-cased, and its body.
+    public struct Request: Sendable {
+        public var head: String
+        public var body: String
+    }
 
-    init() throws {
+    private let listener: Int32
+    public let port: Int
+
+    public init() throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var address = sockaddr_in()
@@ -32,18 +39,20 @@ final class CapturingEndpoint: @unchecked Sendable {
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Serves connections one after the other until `count` requests arrived.
-    func receive(count: Int, answer: String) throws -> [(head: String, body: String)] {
+    /// Answers each request with `status` and `answer` until `count` requests arrived, then closes; blocking, so
+    /// call it off the cooperative pool.
+    public func receive(count: Int, status: String = "202 Accepted", answer: String = "") throws -> [Request] {
         defer { close(listener) }
-        var requests: [(head: String, body: String)] = []
+        var requests: [Request] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        let reply = Array("HTTP/1.1 202 Accepted\r\nContent-Length: \(answer.utf8.count)\r\n\r\n\(answer)".utf8)
+        let reply = Array("HTTP/1.1 \(status)\r\nContent-Length: \(answer.utf8.count)\r\n\r\n\(answer)".utf8)
         while requests.count < count {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { throw Failure(message: "accept failed: errno \(errno)") }
             defer { close(connection) }
             var buffer: [UInt8] = []
             while requests.count < count {
+                // a whole request: head, blank line, Content-Length bytes
                 if let headEnd = buffer.firstRange(of: Array("\r\n\r\n".utf8)) {
                     let head = String(decoding: buffer[..<headEnd.upperBound], as: UTF8.self).lowercased()
                     let length =
@@ -52,7 +61,7 @@ final class CapturingEndpoint: @unchecked Sendable {
                         ?? 0
                     if buffer.count >= headEnd.upperBound + length {
                         let body = buffer[headEnd.upperBound..<(headEnd.upperBound + length)]
-                        requests.append((head, String(decoding: body, as: UTF8.self)))
+                        requests.append(Request(head: head, body: String(decoding: body, as: UTF8.self)))
                         buffer.removeSubrange(..<(headEnd.upperBound + length))
                         _ = reply.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
                         continue
