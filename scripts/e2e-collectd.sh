@@ -25,6 +25,8 @@ mkdir -p "$work"
 ves_build "$work"
 bin="$VES_BIN"
 ves_trap_cleanup e2e-collectd
+VES_EXEC_DIRS=() # the exec gauge's folders under /tmp, removed with everything else on exit
+trap 'ves_stop_all; rm -rf "${VES_EXEC_DIRS[@]}"' EXIT
 
 ves_start_listener "$work"
 listener="$VES_LISTENER_PID"
@@ -147,9 +149,14 @@ CONF
 # collectd.conf for the version runs: the host plugins, and an exec gauge (0, then 100 for 4 s, then 0) with a
 # threshold that fails while it is high (Persist: raised again each second) and sends OKAY when it is low again.
 version_collectd_conf() { # $1 directory, $2 agent port, $3 recorder port
-    local exec_user
+    local exec_user script_dir
     if [ "$(id -u)" -eq 0 ]; then exec_user="nobody:$(id -gn nobody)"; else exec_user="$(id -un):$(id -gn)"; fi
-    cat >"$1/level.sh" <<'SCRIPT'
+    # collectd refuses to exec as root, and the user it runs the gauge as may not reach a clone under /root: the
+    # script lives in a folder of its own under /tmp that anyone can read
+    script_dir="$(mktemp -d "${TMPDIR:-/tmp}/ves-e2e-exec.XXXXXX")"
+    chmod 755 "$script_dir"
+    VES_EXEC_DIRS+=("$script_dir")
+    cat >"$script_dir/level.sh" <<'SCRIPT'
 #!/bin/sh
 host="${COLLECTD_HOSTNAME:-compute-0}"
 interval="${COLLECTD_INTERVAL:-1}"
@@ -161,7 +168,7 @@ while true; do
     sleep "$interval"
 done
 SCRIPT
-    chmod 755 "$1/level.sh"
+    chmod 755 "$script_dir/level.sh"
     cat >"$1/collectd.conf" <<CONF
 Hostname "compute-0"
 FQDNLookup false
@@ -186,7 +193,7 @@ LoadPlugin threshold
 LoadPlugin network
 $(ves_collectd_cpu_aggregation)
 <Plugin exec>
-  Exec "$exec_user" "$1/level.sh"
+  Exec "$exec_user" "$script_dir/level.sh"
 </Plugin>
 <Plugin threshold>
   <Plugin "exec">
