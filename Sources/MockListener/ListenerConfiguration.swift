@@ -80,9 +80,14 @@ public struct ListenerConfiguration: Sendable {
         let directories = (configDirectory.map { [$0] } ?? []) + schemaDirectories
         // all or nothing: a schema that cannot be found leaves the configuration as it was
         var found: [String: EventSchema] = [:]
+        // the collector names one file for several versions (27.2 for v1 to v4): each file is compiled once
+        var byFile: [String: EventSchema] = [:]
         for (segment, file) in settings.schemaFiles.sorted(by: { $0.key < $1.key })
         where schemasByVersion[segment] == nil && schemaOverride == nil {
-            found[segment] = try ONAPCollectorSettings.schema(named: file, in: directories)
+            if byFile[file] == nil {
+                byFile[file] = try ONAPCollectorSettings.schema(named: file, in: directories)
+            }
+            found[segment] = byFile[file]
         }
         schemasByVersion.merge(found) { given, _ in given }
         onap = settings

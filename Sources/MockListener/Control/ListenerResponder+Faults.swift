@@ -6,6 +6,17 @@ import VESModel
 
 /// Answers a request with the fault the test-control API injected, recording what it carried.
 extension ListenerResponder {
+    /// Takes the next injected fault, if any: waits its delay, then answers with it unless it only delays (a 2xx
+    /// without a dropped connection), in which case nil lets the request go on as usual.
+    func injectedFaultAnswer(_ request: Request, context: Context, route: EventRoute) async throws -> Response? {
+        guard let fault = control.takeFault() else { return nil }
+        if fault.delayMilliseconds > 0 {
+            try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
+        }
+        guard fault.dropConnection || !(200...299).contains(fault.status) else { return nil }
+        return try await answerWithFault(fault, request: request, context: context, route: route)
+    }
+
     func answerWithFault(
         _ fault: InjectedFault,
         request: Request,

@@ -69,13 +69,8 @@ extension ListenerResponder {
                 "the collector's API version description lists " + settings.describedVersions.joined(separator: ", ")
             return reject(.badRequest, error, path: path, route: route, raw: nil, reason: reason, answer: answer)
         }
-        if let fault = control.takeFault() {
-            if fault.delayMilliseconds > 0 {
-                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
-            }
-            if fault.dropConnection || !(200...299).contains(fault.status) {
-                return try await answerWithFault(fault, request: request, context: context, route: route)
-            }
+        if let answer = try await injectedFaultAnswer(request, context: context, route: route) {
+            return answer
         }
         let body: [UInt8]
         switch try await readBody(request, path: path) {

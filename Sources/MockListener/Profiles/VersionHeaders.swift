@@ -22,20 +22,11 @@ enum VersionHeaders {
     static func unservedMinorVersion(in request: Request, version: VESVersion?) -> String? {
         guard let version, version.hasVersionHeaders, let text = request.headers[minorVersion] else { return nil }
         let served = version.servedMinorVersions
-        guard let minor = Int(text.trimmingCharacters(in: " \t")), served.contains(minor) else {
+        guard let minor = Int(text[...].trimmingSpaces()), served.contains(minor) else {
             return "X-MinorVersion '\(text)' is not served here; this listener serves "
                 + served.map { "\(version.parts.major).\($0)" }.joined(separator: ", ")
                 + " (latest \(version.rawValue))"
         }
         return nil
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
-        var result = self[...]
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return result
     }
 }

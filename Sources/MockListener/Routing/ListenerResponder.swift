@@ -100,13 +100,8 @@ struct ListenerResponder: HTTPResponder {
                 return response
             }
         }
-        if let fault = control.takeFault() {
-            if fault.delayMilliseconds > 0 {
-                try? await Task.sleep(for: .milliseconds(fault.delayMilliseconds))
-            }
-            if fault.dropConnection || !(200...299).contains(fault.status) {
-                return try await answerWithFault(fault, request: request, context: context, route: route)
-            }
+        if let answer = try await injectedFaultAnswer(request, context: context, route: route) {
+            return answer
         }
 
         let contentType = request.headers[.contentType]
