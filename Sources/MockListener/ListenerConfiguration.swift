@@ -37,6 +37,20 @@ public struct ListenerConfiguration: Sendable {
     public var tlsKeyPath: String?
     /// A connection with no traffic for this long is closed, so slow or stuck clients cannot pile up.
     public var idleTimeoutSeconds: Int = 30
+    /// Most items one eventBatch may hold; a larger batch is answered 400 POL9003 without validating its items.
+    public var maxBatchItems: Int = 10_000
+    /// Most violations one answer lists; the record keeps them all.
+    public var maxViolationsPerAnswer: Int = 100
+    /// Records kept in memory (the newest); the record file keeps every one.
+    public var maxRecordsInMemory: Int = 100_000
+    /// `--fsync`: each record line is made durable before the answer is sent.
+    public var fsyncRecords = false
+    /// `--control-token`: /testControl also accepts `Authorization: Bearer <token>`.
+    public var controlToken: String?
+    /// Most `/testControl/v1/events/wait` long polls open at once; more are answered 503.
+    public var maxWaiters: Int = 64
+    /// Longest `/wait` timeout, in seconds; larger ones are cut to it.
+    public var maxWaitSeconds: Int = 300
 
     public init() {}
 

@@ -51,6 +51,12 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var typesDB: String? = nil
     /// Seconds SIGTERM waits for the queue to drain before spooling the rest.
     public var shutdownTimeout: Double = 5
+    /// Most series the value cache holds; values of new series beyond it are refused and counted, so a sender
+    /// that keeps inventing names cannot grow the agent's memory without bound.
+    public var maxSeries = 1_000_000
+    /// Seconds a packet time may jump ahead of or back from the trace clock (`Clock trace`) before the value is
+    /// refused and counted instead of being turned into ticks.
+    public var traceClockWindow: Double = 3600
 
     // The VES version and what only 5.4.1 and 7.2.1 send.
     /// The VES version the events are written in: 1.1 (the reference plugin's, byte for byte), 5.4.1 or 7.2.1.
