@@ -22,20 +22,29 @@ public struct Pacer: Sendable {
         let start = self.start ?? now
         self.start = start
         var due = start
-        if let speed, let traceTime {
+        if let speed, let traceTime, traceTime.isFinite {
             let first = firstTraceTime ?? traceTime
             firstTraceTime = first
-            let offset = max(0, (traceTime - first) / speed)
-            due = start.advanced(by: .nanoseconds(Int64(offset * 1e9)))
+            due = start.advanced(by: Self.duration(seconds: (traceTime - first) / speed))
         }
         if let rate, rate > 0 {
-            let byRate = start.advanced(by: .nanoseconds(Int64(Double(sentValueLists) / rate * 1e9)))
+            let byRate = start.advanced(by: Self.duration(seconds: Double(sentValueLists) / rate))
             if byRate > due { due = byRate }
         }
         sentValueLists += valueLists
         if due - now > .milliseconds(1) {
             try await Task.sleep(until: due, clock: clock)
         }
+    }
+
+    /// The longest wait one step can ask for: about 31 years. A hostile or corrupt trace (times far apart, a
+    /// receive time of 1e300) then waits long but never traps converting seconds to nanoseconds.
+    static let longestWait = 1e9
+
+    /// `seconds` as a Duration, negative and not-a-number as zero, and at most ``longestWait``.
+    static func duration(seconds: Double) -> Duration {
+        guard seconds > 0 else { return .zero }
+        return .nanoseconds(Int64(min(seconds, longestWait) * 1e9))
     }
 
     /// Seconds since the first step.

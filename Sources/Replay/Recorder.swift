@@ -107,6 +107,7 @@ public final class Recorder: Service {
         async throws
     {
         var decoder = NetworkDecoder(securityLevel: options.securityLevel, authFile: options.authFile)
+        var badDatagrams = ReportThrottle(interval: 10)
         for try await envelope in inbound {
             let receiveTime = CollectdTime.now().seconds
             let (records, failure) = envelope.data.withUnsafeReadableBytes { bytes in
@@ -119,9 +120,12 @@ public final class Recorder: Service {
                 lines += Array(CollectdJSON.encode(record, typesDB: options.typesDB, receiveTime: receiveTime).utf8)
                 lines.append(0x0A)
             }
-            if let failure {
+            if let failure, let skipped = badDatagrams.note(at: receiveTime) {
+                // the first bad datagram, then at most one line per interval with the count since: a sender that
+                // only sends garbage cannot flood the log
+                let held = skipped > 0 ? " (\(skipped) more since the last report)" : ""
                 logger.warning(
-                    "bad datagram skipped: \(failure.explanation)",
+                    "bad datagram skipped: \(failure.explanation)\(held)",
                     metadata: ["from": "\(envelope.remoteAddress)"]
                 )
             }
@@ -139,7 +143,7 @@ final class OutputFile: Sendable {
     let path: String
 
     init(path: String) throws(ReplayError) {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         self.path = path
         guard descriptor >= 0 else {
             throw ReplayError(code: .output, message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
@@ -162,4 +166,24 @@ final class OutputFile: Sendable {
     }
 
     func close() { _ = Glibc.close(descriptor) }
+}
+
+/// Lets a repeated warning through once per `interval` seconds and counts the ones held back in between.
+struct ReportThrottle {
+    let interval: Double
+    private var lastReport: Double?
+    private var held = 0
+
+    init(interval: Double) { self.interval = interval }
+
+    /// The number held back since the last report when this one should be reported now, else nil.
+    mutating func note(at time: Double) -> Int? {
+        if let lastReport, time - lastReport < interval, time >= lastReport {
+            held += 1
+            return nil
+        }
+        lastReport = time
+        defer { held = 0 }
+        return held
+    }
 }

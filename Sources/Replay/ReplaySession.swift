@@ -140,11 +140,17 @@ public final class ReplaySession: Service {
                     )
                     if !(200...299).contains(response.status) {
                         failed += 1
-                        logger.warning("the receiver answered HTTP \(response.status)", metadata: ["url": "\(url)"])
+                        logger.warning(
+                            "the receiver answered HTTP \(response.status)",
+                            metadata: ["url": "\(ReplayTarget.redacted(url))"]
+                        )
                     }
                 } catch {
                     failed += 1
-                    logger.warning("cannot post to the receiver: \(error)", metadata: ["url": "\(url)"])
+                    logger.warning(
+                        "cannot post to the receiver: \(error)",
+                        metadata: ["url": "\(ReplayTarget.redacted(url))"]
+                    )
                 }
             }
             return (bodies.count, failed)
@@ -207,7 +213,9 @@ struct Stepper {
         self.options = options
         self.traces = traces
         self.forceDecode = forceDecode || options.security != .none
-        self.totalSteps = traces.reduce(0) { $0 + $1.entries.count } * max(1, options.loops)
+        let entries = traces.reduce(0) { $0 + $1.entries.count }
+        let (steps, overflow) = entries.multipliedReportingOverflow(by: max(1, options.loops))
+        self.totalSteps = overflow ? .max : steps
         self.pacer = Pacer(speed: options.speed, rate: options.rate)
         self.decoder = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
         var probe = NetworkDecoder(securityLevel: .none, authFile: options.authFile)

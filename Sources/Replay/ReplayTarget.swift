@@ -50,10 +50,20 @@ public enum ReplayTarget: Sendable, Equatable, CustomStringConvertible {
         return (String(host), port)
     }
 
+    /// Shown in logs and summaries: an HTTP URL's `user:password@` is masked.
     public var description: String {
         switch self {
         case .udp(let host, let port): "udp://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-        case .http(let url): url
+        case .http(let url): Self.redacted(url)
         }
+    }
+
+    /// `url` with any `user:password@` before the host replaced by `***@`, so logs never carry credentials.
+    public static func redacted(_ url: String) -> String {
+        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return url }
+        let authorityStart = url.index(colon, offsetBy: 3)
+        let authorityEnd = url[authorityStart...].firstIndex { "/?#".contains($0) } ?? url.endIndex
+        guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return url }
+        return String(url[..<authorityStart]) + "***" + String(url[at...])
     }
 }

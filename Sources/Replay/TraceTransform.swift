@@ -33,8 +33,11 @@ public struct TraceTransform: Sendable {
     private func shifted(_ time: CollectdTime) -> CollectdTime {
         guard let timeOffset, timeOffset != 0, time.raw != 0 else { return time }
         // whole 2^-30 s units, so an unshifted fraction stays exact
-        let units = Int64((timeOffset * Double(CollectdTime.unitsPerSecond)).rounded())
-        let raw = Int64(clamping: time.raw) &+ units
+        // clamped: an offset beyond what a collectd time holds (a wide trace looped many times) saturates
+        let scaled = (timeOffset * Double(CollectdTime.unitsPerSecond)).rounded()
+        let units = scaled.isNaN ? 0 : Int64(exactly: scaled) ?? (scaled > 0 ? .max : .min)
+        let (raw, overflow) = Int64(clamping: time.raw).addingReportingOverflow(units)
+        guard !overflow else { return CollectdTime(raw: units > 0 ? UInt64(Int64.max) : 0) }
         return CollectdTime(raw: UInt64(max(0, raw)))
     }
 }

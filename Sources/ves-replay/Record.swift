@@ -40,7 +40,9 @@ struct Record: AsyncParsableCommand {
         guard SecurityLevel(rawValue: securityLevel) != nil else {
             throw ValidationError("--security-level takes none, sign or encrypt")
         }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let duration, !(duration > 0 && duration <= 31_536_000) {
+            throw ValidationError("--duration takes seconds above 0 and at most 31536000 (a year)")
+        }
         if let count, count <= 0 { throw ValidationError("--count must be positive") }
         if securityLevel != "none" && authFile == nil {
             throw ValidationError("--security-level \(securityLevel) needs --auth-file")

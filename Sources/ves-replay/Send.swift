@@ -3,6 +3,12 @@ import Collectd
 import Logging
 import Replay
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send traces to a collectd network receiver (UDP) or a write_http endpoint (HTTP).",
@@ -30,11 +36,20 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Play the traces this many times (times keep increasing from loop to loop).")
     var loop = 1
 
-    @Option(help: "Sign datagrams (HMAC-SHA-256) as USER:PASSWORD.")
+    @Option(help: "Sign datagrams (HMAC-SHA-256) as USER:PASSWORD, or USER with the password given apart.")
     var sign: String?
 
-    @Option(help: "Encrypt datagrams (AES-256-OFB) as USER:PASSWORD.")
+    @Option(help: "Encrypt datagrams (AES-256-OFB) as USER:PASSWORD, or USER with the password given apart.")
     var encrypt: String?
+
+    @Option(
+        name: .customLong("password-file"),
+        help: ArgumentHelp(
+            "File whose first line is the password for --sign/--encrypt USER (else VES_REPLAY_PASSWORD).",
+            discussion: "Keeps the password out of argv, which every local user can read with ps."
+        )
+    )
+    var passwordFile: String?
 
     @Option(name: .customLong("auth-file"), help: "collectd AuthFile to decode captured signed/encrypted datagrams.")
     var authFile: String?
@@ -49,12 +64,14 @@ struct Send: AsyncParsableCommand {
 
     func validate() throws {
         guard !traces.isEmpty else { throw ValidationError("give at least one trace file") }
-        guard speed == "max" || (Double(speed).map { $0 > 0 } ?? false) else {
-            throw ValidationError("--speed takes a positive number or 'max'")
+        guard speed == "max" || (Double(speed).map { $0 > 0 && $0 <= 1e6 } ?? false) else {
+            throw ValidationError("--speed takes a number above 0 and at most 1000000, or 'max'")
         }
         guard ["now", "none"].contains(shiftTime) else { throw ValidationError("--shift-time takes 'now' or 'none'") }
-        guard loop >= 1 else { throw ValidationError("--loop must be at least 1") }
-        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        guard (1...1_000_000).contains(loop) else { throw ValidationError("--loop takes 1 to 1000000") }
+        if let rate, !(rate > 0 && rate <= 1e9) {
+            throw ValidationError("--rate takes a number of value lists per second above 0 and at most 1e9")
+        }
         guard sign == nil || encrypt == nil else { throw ValidationError("--sign and --encrypt exclude each other") }
     }
 
@@ -70,7 +87,11 @@ struct Send: AsyncParsableCommand {
         try withUserErrors {
             try options.addRenames(renameHost)
             let file = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
-            try options.setSecurity(sign: sign, encrypt: encrypt, authFile: file)
+            let password =
+                try passwordFile.map { path throws(ReplayError) in
+                    try ReplayOptions.password(fromFile: path)
+                } ?? getenv("VES_REPLAY_PASSWORD").map { String(cString: $0) }
+            try options.setSecurity(sign: sign, encrypt: encrypt, authFile: file, password: password)
         }
 
         let loaded = try withUserErrors { try traces.map { try LoadedTrace.load(path: $0, typesDB: typesDB) } }
