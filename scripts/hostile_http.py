@@ -81,38 +81,9 @@ def event_v1(event_id, rng):
     }
 
 
-def event_v5(event_id, rng):
-    t = now_us()
-    header = {
-        "domain": "heartbeat",
-        "eventId": event_id,
-        "eventName": "heartbeat_hostile",
-        "lastEpochMicrosec": t,
-        "priority": "Normal",
-        "reportingEntityName": "hostile-host",
-        "sequence": rng.randrange(0, 1 << 31),
-        "sourceName": "hostile-vnf-%d" % rng.randrange(50),
-        "startEpochMicrosec": t - 1_000_000,
-        "version": 3.0,
-    }
-    if rng.random() < 0.5:
-        return {"commonEventHeader": header, "heartbeatFields": {"heartbeatFieldsVersion": 1.0, "heartbeatInterval": 60}}
-    header["domain"] = "fault"
-    header["eventName"] = "fault_hostile"
-    return {
-        "commonEventHeader": header,
-        "faultFields": {
-            "alarmCondition": "linkDown",
-            "eventSeverity": rng.choice(["CRITICAL", "MAJOR", "MINOR", "WARNING"]),
-            "eventSourceType": "virtualMachine",
-            "faultFieldsVersion": 2.0,
-            "specificProblem": "interface eth1 down",
-            "vfStatus": "Active",
-        },
-    }
-
-
-def event_v7(event_id, rng):
+def event_with_name(event_id, rng, versions):
+    """A 5.4.1 or 7.2.1 heartbeat or fault event; versions holds the header's version fields and the field blocks'
+    versions, which is where the two differ."""
     t = now_us()
     header = {
         "domain": "heartbeat",
@@ -124,11 +95,11 @@ def event_v7(event_id, rng):
         "sequence": rng.randrange(0, 1 << 31),
         "sourceName": "hostile-nf-%d" % rng.randrange(50),
         "startEpochMicrosec": t - 1_000_000,
-        "version": "4.1",
-        "vesEventListenerVersion": "7.2.1",
     }
+    header.update(versions["header"])
     if rng.random() < 0.5:
-        return {"commonEventHeader": header, "heartbeatFields": {"heartbeatFieldsVersion": "3.0", "heartbeatInterval": 60}}
+        return {"commonEventHeader": header,
+                "heartbeatFields": {"heartbeatFieldsVersion": versions["heartbeat"], "heartbeatInterval": 60}}
     header["domain"] = "fault"
     header["eventName"] = "fault_hostile"
     return {
@@ -137,11 +108,20 @@ def event_v7(event_id, rng):
             "alarmCondition": "linkDown",
             "eventSeverity": rng.choice(["CRITICAL", "MAJOR", "MINOR", "WARNING"]),
             "eventSourceType": "virtualMachine",
-            "faultFieldsVersion": "4.0",
-            "specificProblem": "interface eth2 down",
+            "faultFieldsVersion": versions["fault"],
+            "specificProblem": "interface eth1 down",
             "vfStatus": "Active",
         },
     }
+
+
+def event_v5(event_id, rng):  # 5.4.1 writes its versions as numbers
+    return event_with_name(event_id, rng, {"header": {"version": 3.0}, "heartbeat": 1.0, "fault": 2.0})
+
+
+def event_v7(event_id, rng):
+    return event_with_name(event_id, rng, {"header": {"version": "4.1", "vesEventListenerVersion": "7.2.1"},
+                                           "heartbeat": "3.0", "fault": "4.0"})
 
 
 BUILDERS = {"v1": event_v1, "v5": event_v5, "v7": event_v7}
