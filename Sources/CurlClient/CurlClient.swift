@@ -9,7 +9,8 @@ public struct CurlRequest: Sendable {
     /// Extra header lines as name/value pairs; an empty value removes a header curl would add.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
-    /// Basic credentials, sent pre-emptively (curl never logs them).
+    /// Basic credentials, sent pre-emptively (curl never logs them); with no or an empty username no
+    /// Authorization header is sent (curl would send `Basic Og==`).
     public var username: String?
     public var password: String?
 
@@ -47,9 +48,11 @@ public struct CurlResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// A transfer that did not produce an HTTP answer (refused, timed out, TLS failure...).
+/// A transfer that did not produce an HTTP answer (refused, timed out, TLS failure, an answer too large...).
 public struct CurlError: Error, Sendable, CustomStringConvertible {
-    /// libcurl's `CURLcode`.
+    /// libcurl's `CURLcode`: 23 (`CURLE_WRITE_ERROR`) or 63 (`CURLE_FILESIZE_EXCEEDED`) for a body over
+    /// ``CurlClientConfiguration/maximumResponseBytes``, 43 (`CURLE_BAD_FUNCTION_ARGUMENT`) for a timeout out of
+    /// range.
     public var code: Int
     public var message: String
 
@@ -70,17 +73,32 @@ public struct CurlClientConfiguration: Sendable {
     public var verifyPeer: Bool
     /// A PEM bundle to verify against instead of the system store.
     public var caCertificatePath: String?
+    /// The most response body bytes buffered; a longer answer fails the request, so a peer cannot make the
+    /// client buffer without bound.
+    public var maximumResponseBytes: Int
+
+    /// Timeouts a request accepts, in seconds: at least a millisecond (0 ms would mean none to curl), at most a
+    /// day.
+    public static let timeouts: ClosedRange<Double> = 0.001...86_400
 
     public init(
         timeout: Double = 10,
         connectTimeout: Double = 5,
         verifyPeer: Bool = true,
-        caCertificatePath: String? = nil
+        caCertificatePath: String? = nil,
+        maximumResponseBytes: Int = 16 * 1024 * 1024
     ) {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.verifyPeer = verifyPeer
         self.caCertificatePath = caCertificatePath
+        self.maximumResponseBytes = maximumResponseBytes
+    }
+
+    /// A timeout in curl's milliseconds, rounded up; nil when it is not in ``timeouts`` (or not finite).
+    static func milliseconds(_ seconds: Double) -> Int? {
+        guard timeouts.contains(seconds) else { return nil }
+        return Int((seconds * 1000).rounded(.up))
     }
 }
 
@@ -131,7 +149,16 @@ private struct EasyHandle: ~Copyable {
     func perform(_ request: CurlRequest, configuration: CurlClientConfiguration) throws(CurlError) -> CurlResponse {
         // reset keeps the connection cache, so keep-alive survives between requests
         curl_easy_reset(curl)
-        let sink = ResponseSink()
+        guard let timeout = CurlClientConfiguration.milliseconds(configuration.timeout),
+            let connectTimeout = CurlClientConfiguration.milliseconds(configuration.connectTimeout)
+        else {
+            throw CurlError(
+                code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
+                message: "timeout \(configuration.timeout) s or connect timeout \(configuration.connectTimeout) s is "
+                    + "not a number of seconds from 0.001 to 86400"
+            )
+        }
+        let sink = ResponseSink(limit: max(0, configuration.maximumResponseBytes))
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
@@ -151,14 +178,16 @@ private struct EasyHandle: ~Copyable {
         set(CURLOPT_URL, request.url)
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_TCP_KEEPALIVE, 1)
-        set(CURLOPT_TIMEOUT_MS, Int(configuration.timeout * 1000))
-        set(CURLOPT_CONNECTTIMEOUT_MS, Int(configuration.connectTimeout * 1000))
+        set(CURLOPT_TIMEOUT_MS, timeout)
+        set(CURLOPT_CONNECTTIMEOUT_MS, connectTimeout)
+        // an answer that announces its length is refused before its body arrives; the write callback stops others
+        set(CURLOPT_MAXFILESIZE, max(0, configuration.maximumResponseBytes))
         set(CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0)
         set(CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0)
         if let caCertificatePath = configuration.caCertificatePath {
             set(CURLOPT_CAINFO, caCertificatePath)
         }
-        if let username = request.username {
+        if let username = request.username, !username.isEmpty {
             set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC
             set(CURLOPT_USERNAME, username)
             set(CURLOPT_PASSWORD, request.password ?? "")
@@ -190,6 +219,12 @@ private struct EasyHandle: ~Copyable {
             return withExtendedLifetime(sink) { curl_easy_perform(curl) }
         }
         guard result == CURLE_OK else {
+            if sink.overflowed || result == CURLE_FILESIZE_EXCEEDED {
+                throw CurlError(
+                    code: Int(result.rawValue),
+                    message: "the answer's body is larger than \(configuration.maximumResponseBytes) bytes: not read"
+                )
+            }
             throw CurlError(code: Int(result.rawValue), message: Self.describe(result))
         }
         var status = 0
@@ -207,6 +242,14 @@ private struct EasyHandle: ~Copyable {
 private final class ResponseSink {
     var headers: [(name: String, value: String)] = []
     var body: [UInt8] = []
+    /// The most body bytes kept.
+    let limit: Int
+    /// Set when the body went past `limit`: the transfer was stopped.
+    var overflowed = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 }
 
 private func curlWriteBody(
@@ -218,6 +261,11 @@ private func curlWriteBody(
     guard let data, let user else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
     let length = size * count
+    guard length <= sink.limit - sink.body.count else {
+        // returning less than given makes curl stop the transfer with CURLE_WRITE_ERROR
+        sink.overflowed = true
+        return 0
+    }
     data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         sink.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }

@@ -31,9 +31,10 @@ extension AgentConfiguration {
         var fileValues: [String: (value: String, source: String)] = [:]
         for entry in fileEntries {
             guard let key = AgentConfigurationKey.named(entry.key) else {
+                let shown = ConfigFile.displayedKey(entry.key).map { "Key '\($0)' name" } ?? "A key name"
                 throw AgentError(
                     code: .config,
-                    message: "Key '\(entry.key)' name is invalid (\(entry.source)); known keys: "
+                    message: "\(shown) is invalid (\(entry.source)); known keys: "
                         + AgentConfigurationKey.all.map(\.name).joined(separator: ", ")
                 )
             }
@@ -106,8 +107,33 @@ extension AgentConfiguration {
         return mapping
     }
 
+    /// Checks the numbers of a configuration made in code (tests, tools) as the keys check those read: each must
+    /// be finite and in its key's range before it becomes a Duration, a count or a timeout. The retry delays, which
+    /// have no key, must lie in ``retryDelays``, the maximum no less than the initial one.
+    public func checkRanges() throws(AgentError) {
+        var copy = self
+        for key in AgentConfigurationKey.all where key.kind == .number || key.kind == .integer {
+            try key.apply(&copy, ParsedValue(text: key.show(self), source: "configuration", key: key.name))
+        }
+        for (name, value) in [("initialRetryDelay", initialRetryDelay), ("maximumRetryDelay", maximumRetryDelay)]
+        where !Self.retryDelays.contains(value) {
+            throw AgentError(
+                code: .config,
+                message: "\(name) is \(value); it should be a number of seconds from 0.001 to 86400"
+            )
+        }
+        if maximumRetryDelay < initialRetryDelay {
+            throw AgentError(
+                code: .config,
+                message:
+                    "maximumRetryDelay (\(maximumRetryDelay) s) is less than initialRetryDelay (\(initialRetryDelay) s)"
+            )
+        }
+    }
+
     /// Checks what single keys cannot: combinations and files that must exist.
     func check() throws(AgentError) {
+        try checkRanges()
         if securityLevel != .none && authFile == nil {
             throw AgentError(
                 code: .config,

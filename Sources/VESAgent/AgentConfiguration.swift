@@ -79,6 +79,21 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var initialRetryDelay: Double = 0.25
     public var maximumRetryDelay: Double = 10
 
+    // The ranges of the numeric keys: each value becomes a Duration, a count or a millisecond timeout, so it must be
+    // finite, in range and never 0 where 0 would mean "no limit" (curl's timeout) or "spin" (a clock).
+    /// SendEventInterval: from 0.1 s (the wall-clock tests and a demo at x100 tick that fast) to a day.
+    public static let sendEventIntervals: ClosedRange<Double> = 0.1...86_400
+    /// Timeout: at least a millisecond (CURLOPT_TIMEOUT_MS 0 means none), at most an hour.
+    public static let timeouts: ClosedRange<Double> = 0.001...3600
+    /// ShutdownTimeout: at most an hour.
+    public static let shutdownTimeouts: ClosedRange<Double> = 0.01...3600
+    /// The retry delays (set in code only): a millisecond to a day.
+    public static let retryDelays: ClosedRange<Double> = 0.001...86_400
+    /// MaxSeries.
+    public static let maxSeriesRange: ClosedRange<Int> = 1...100_000_000
+    /// TraceClockWindow: a second to a year.
+    public static let traceClockWindows: ClosedRange<Double> = 1...31_536_000
+
     public init() {}
 
     /// The listener URL: `http[s]://Domain:Port[/Path]/eventListener/vN[/Topic]` (v1, v5 or v7 as VesVersion

@@ -70,9 +70,13 @@ struct ParsedValue {
         return value
     }
 
-    func number(minimum: Double, allowZero: Bool = true) throws(AgentError) -> Double {
-        guard let value = Double(text), value.isFinite, value >= minimum, allowZero || value > 0 else {
-            throw invalid(allowZero ? "a number of at least \(minimum)" : "a number above 0")
+    /// A finite number in `range`, so it can become a Duration (which traps on infinity and from about 1.7e20 s)
+    /// or a millisecond count without trapping, and is never 0 where 0 would mean "no limit".
+    func number(in range: ClosedRange<Double>) throws(AgentError) -> Double {
+        guard let value = Double(text), value.isFinite, range.contains(value) else {
+            throw invalid(
+                "a number of seconds from \(formatSeconds(range.lowerBound)) to \(formatSeconds(range.upperBound))"
+            )
         }
         return value
     }
@@ -162,6 +166,7 @@ extension AgentConfigurationKey {
 
     static func seconds(
         _ name: String,
+        _ range: ClosedRange<Double>,
         _ help: String,
         _ keyPath: any WritableKeyPath<AgentConfiguration, Double> & Sendable
     ) -> AgentConfigurationKey {
@@ -171,7 +176,7 @@ extension AgentConfigurationKey {
             isSecret: false,
             help: help,
             apply: { configuration, value throws(AgentError) in
-                configuration[keyPath: keyPath] = try value.number(minimum: 0, allowZero: false)
+                configuration[keyPath: keyPath] = try value.number(in: range)
             },
             show: { formatSeconds($0[keyPath: keyPath]) }
         )
@@ -186,7 +191,12 @@ extension AgentConfigurationKey {
         .string("Password", secret: true, "Password for Basic authentication (never logged).", \.password),
         .string("Topic", "Topic appended to /eventListener/vN.", \.topic),
         .boolean("UseHttps", "Send over HTTPS.", \.useHttps),
-        .seconds("SendEventInterval", "Seconds between measurement events.", \.sendEventInterval),
+        .seconds(
+            "SendEventInterval",
+            AgentConfiguration.sendEventIntervals,
+            "Seconds between measurement events.",
+            \.sendEventInterval
+        ),
         .string("FunctionalRole", "functionalRole of every event.", \.functionalRole),
         .boolean("GuestRunning", "Build one host event (guest mode) instead of one event per VM.", \.guestRunning),
         .string("Hostname", "reportingEntityName of the events (collectd's Hostname).", \.hostname),
@@ -242,7 +252,7 @@ extension AgentConfigurationKey {
         .optionalPath("SpoolDirectory", "Where undelivered events are kept across restarts.", \.spoolDirectory),
         .optionalPath("CACertificate", "CA certificate (PEM) that signs the listener's certificate.", \.caCertificate),
         .boolean("VerifyPeer", "Verify the listener's certificate (HTTPS).", \.verifyPeer),
-        .seconds("Timeout", "Seconds per request.", \.timeout),
+        .seconds("Timeout", AgentConfiguration.timeouts, "Seconds per request.", \.timeout),
         .integer(
             "ExpireIntervals",
             0...60_000,
@@ -252,8 +262,21 @@ extension AgentConfigurationKey {
         .optionalPath("TypesDB", "collectd's types.db (default: the system's, else a built-in copy).", \.typesDB),
         .seconds(
             "ShutdownTimeout",
+            AgentConfiguration.shutdownTimeouts,
             "Seconds a shutdown waits for the queue to drain before spooling.",
             \.shutdownTimeout
+        ),
+        .integer(
+            "MaxSeries",
+            AgentConfiguration.maxSeriesRange,
+            "Most series held; values of new series beyond it are refused and counted.",
+            \.maxSeries
+        ),
+        .seconds(
+            "TraceClockWindow",
+            AgentConfiguration.traceClockWindows,
+            "Clock trace: seconds a value's time may be ahead of or behind the clock; farther ones are refused.",
+            \.traceClockWindow
         ),
         AgentConfigurationKey(
             name: "VesVersion",

@@ -17,6 +17,9 @@ public final class AgentCore: Sendable {
         var specBuilder: ONAPEventBuilder?
         /// Trace clock: when the next tick is due, in trace seconds (nil before the first value).
         var nextTick: Double? = nil
+        /// Trace clock: the latest record time taken in (nil before the first value); a record more than
+        /// TraceClockWindow from it is refused.
+        var traceNow: Double? = nil
         var interval: Double
         /// Seconds between heartbeats (5.4.1, 7.2.1); 0 sends none.
         var heartbeatInterval: Int
@@ -58,7 +61,9 @@ public final class AgentCore: Sendable {
     public let usesMappingFile: Bool
     let stats: AgentStats
     let logger: Logger
-    private let state: Mutex<State>
+    /// Refused input is logged at most once a minute per kind.
+    let warnings = RateLimitedWarnings()
+    let state: Mutex<State>
     /// Only the receiving loop decodes; taken before `state`.
     private let decoder: Mutex<NetworkDecoder>
     /// Where built events go (the sender's queue).
@@ -106,7 +111,7 @@ public final class AgentCore: Sendable {
         decoder = Mutex(NetworkDecoder(securityLevel: configuration.securityLevel, authFile: authFile))
         state = Mutex(
             State(
-                cache: ValueCache(expireAfterTicks: configuration.expireIntervals),
+                cache: ValueCache(expireAfterTicks: configuration.expireIntervals, maxSeries: configuration.maxSeries),
                 builder: builder,
                 specBuilder: specBuilder,
                 interval: configuration.sendEventInterval,
@@ -131,7 +136,17 @@ public final class AgentCore: Sendable {
         var notifications = 0
         var ticks = 0
         var staleVMs = 0
+        var seriesRefused = 0
+        var valuesTooOld = 0
+        var traceTimesRefused = 0
+        /// The last refused trace time, for the log.
+        var refusedTraceTime: Double = 0
+        var ticksSkipped = 0
     }
+
+    /// Ticks (and heartbeats) one record may run under the trace clock; the rest due are skipped and counted, so
+    /// no record holds the locks for long.
+    static let maximumTicksPerRecord = 1000
 
     /// Decodes one datagram and takes in its records.
     public func ingest(datagram: UnsafeRawBufferPointer) {
@@ -169,8 +184,49 @@ public final class AgentCore: Sendable {
             $0.staleVMs += intake.staleVMs
             $0.series = series
             $0.seriesExpired = expired
+            $0.seriesRefused += intake.seriesRefused
+            $0.valuesTooOld += intake.valuesTooOld
+            $0.traceTimesRefused += intake.traceTimesRefused
+            $0.ticksSkipped += intake.ticksSkipped
         }
+        logRefusals(intake)
         finish(events: intake.events, notes: intake.notes)
+    }
+
+    /// The warnings for what an intake refused, at most one a minute per kind.
+    private func logRefusals(_ intake: Intake) {
+        // the common case, every datagram: nothing refused, nothing to build
+        guard intake.seriesRefused + intake.valuesTooOld + intake.traceTimesRefused + intake.ticksSkipped > 0 else {
+            return
+        }
+        let window = formatSeconds(configuration.traceClockWindow)
+        let refusals: [(RateLimitedWarnings.Kind, Int, (Int) -> String)] = [
+            (
+                .seriesRefused, intake.seriesRefused,
+                {
+                    "refused the values of \($0) new series: MaxSeries (\(self.configuration.maxSeries)) series are held"
+                }
+            ),
+            (
+                .valueTooOld, intake.valuesTooOld,
+                { "refused \($0) values older than their series' last value (too old)" }
+            ),
+            (
+                .traceTimeRefused, intake.traceTimesRefused,
+                {
+                    "refused \($0) records whose time (such as \(formatSeconds(intake.refusedTraceTime))) is more than "
+                        + "TraceClockWindow (\(window) s) from the trace clock"
+                }
+            ),
+            (
+                .ticksSkipped, intake.ticksSkipped,
+                { "skipped \($0) trace-clock ticks: a record may run at most \(Self.maximumTicksPerRecord)" }
+            ),
+        ]
+        for (kind, added, message) in refusals {
+            guard let count = warnings.due(kind, adding: added) else { continue }
+            logger.warning("\(message(count)) (counted since the last such warning)")
+        }
     }
 
     private static func take(
@@ -179,40 +235,86 @@ public final class AgentCore: Sendable {
         configuration: AgentConfiguration,
         intake: inout Intake
     ) {
-        if configuration.clock == .trace {
-            let time = record.time.seconds
-            if state.nextTick == nil { state.nextTick = time + state.interval }
-            while let due = state.nextTick, time >= due {
-                let output = state.tick(now: due)
-                intake.events += output.events
-                intake.notes += output.notes
-                intake.staleVMs += output.staleVMCount
-                intake.ticks += 1
-                state.nextTick = due + state.interval
-            }
-            if state.heartbeatInterval > 0 {
-                if state.nextHeartbeat == nil { state.nextHeartbeat = time }
-                while let due = state.nextHeartbeat, time >= due, let output = state.heartbeat(now: due) {
-                    intake.events += output.events
-                    state.nextHeartbeat = due + Double(state.heartbeatInterval)
-                }
-            }
+        switch record {
+        case .values: intake.valueLists += 1
+        case .notification: intake.notifications += 1
+        }
+        if configuration.clock == .trace, record.time.raw != 0 {
+            guard runTraceClock(to: record.time.seconds, state: &state, configuration: configuration, intake: &intake)
+            else { return }
         }
         switch record {
         case .values(let list):
-            intake.valueLists += 1
             if state.mapping != nil {
-                state.mapping?.update(list)
+                if state.mapping?.holds(list) == false, state.seriesCount >= configuration.maxSeries {
+                    intake.seriesRefused += 1
+                } else {
+                    state.mapping?.update(list)
+                }
             } else {
-                state.cache.update(list)
+                switch state.cache.update(list) {
+                case .refusedNewSeries: intake.seriesRefused += 1
+                case .tooOld: intake.valuesTooOld += 1
+                case .added, .updated: break
+                }
             }
         case .notification(let notification):
-            intake.notifications += 1
             let now = notification.time.raw == 0 ? CollectdReceiver.wallSeconds() : notification.time.seconds
             let output = state.fault(for: notification, now: now)
             intake.events += output.events
             intake.notes += output.notes
         }
+    }
+
+    /// Runs the ticks and heartbeats due by `time` under the trace clock, at most ``maximumTicksPerRecord`` of
+    /// each. Returns false, running none, when `time` is more than TraceClockWindow from the clock: a packet time
+    /// from the wire (1 s, or 1.7e10 s from a raw `UInt64.max`) must not run millions of ticks or stop them.
+    private static func runTraceClock(
+        to time: Double,
+        state: inout State,
+        configuration: AgentConfiguration,
+        intake: inout Intake
+    ) -> Bool {
+        if let now = state.traceNow, abs(time - now) > configuration.traceClockWindow {
+            intake.traceTimesRefused += 1
+            intake.refusedTraceTime = time
+            return false
+        }
+        state.traceNow = max(state.traceNow ?? time, time)
+        if state.nextTick == nil { state.nextTick = time + state.interval }
+        var run = 0
+        while let due = state.nextTick, time >= due {
+            guard run < maximumTicksPerRecord else {
+                // bounded by TraceClockWindow / interval, so the count fits
+                let skipped = ((time - due) / state.interval).rounded(.down) + 1
+                state.nextTick = due + skipped * state.interval
+                intake.ticksSkipped += Int(min(skipped, 1e15))
+                break
+            }
+            let output = state.tick(now: due)
+            intake.events += output.events
+            intake.notes += output.notes
+            intake.staleVMs += output.staleVMCount
+            intake.ticks += 1
+            run += 1
+            state.nextTick = due + state.interval
+        }
+        if state.heartbeatInterval > 0 {
+            if state.nextHeartbeat == nil { state.nextHeartbeat = time }
+            var beats = 0
+            while let due = state.nextHeartbeat, time >= due {
+                let interval = Double(state.heartbeatInterval)
+                guard beats < maximumTicksPerRecord else {
+                    state.nextHeartbeat = due + (((time - due) / interval).rounded(.down) + 1) * interval
+                    break
+                }
+                guard let output = state.heartbeat(now: due) else { break }
+                intake.events += output.events
+                beats += 1
+                state.nextHeartbeat = due + interval
+            }
+        }
+        return true
     }
 
     /// One tick of the wall clock at `now` (seconds since 1970).
@@ -253,58 +355,6 @@ public final class AgentCore: Sendable {
         }
         finish(events: output.events, notes: output.notes)
     }
-
-    /// Applies a listener's command that concerns building events; returns true when the interval changed.
-    @discardableResult
-    public func apply(_ command: ListenerCommand) -> Bool {
-        switch command {
-        case .measurementIntervalChange(let seconds):
-            let interval = seconds == 0 ? configuration.sendEventInterval : seconds
-            state.withLock { state in
-                // under the trace clock the next tick moves: one new interval after the last tick
-                if let due = state.nextTick { state.nextTick = due - state.interval + interval }
-                state.interval = interval
-            }
-            logger.notice("listener changed the measurement interval to \(formatSeconds(interval)) s")
-            return true
-        case .throttlingSpecification(let specification):
-            state.withLock { state in
-                state.builder.throttling.set(specification)
-                state.specBuilder?.throttling.set(specification)
-            }
-            logger.notice(
-                "listener throttles \(specification.eventDomain) events",
-                metadata: ["suppressedFieldNames": "\(specification.suppressedFieldNames)"]
-            )
-            return false
-        case .heartbeatIntervalChange(let seconds):
-            guard configuration.vesVersion != .ves11 else { return false }
-            guard !usesMappingFile else {
-                logger.info("ignoring a heartbeatIntervalChange: the mapping file describes every event sent")
-                return false
-            }
-            guard let seconds, seconds.rounded() == seconds, (0...86_400).contains(seconds) else {
-                logger.warning(
-                    "ignoring a heartbeatIntervalChange without a whole number of seconds from 0 to 86400: \(seconds.map { String($0) } ?? "none")"
-                )
-                return false
-            }
-            let interval = Int(seconds)
-            state.withLock { state in
-                if let due = state.nextHeartbeat {
-                    state.nextHeartbeat = due - Double(state.heartbeatInterval) + Double(interval)
-                }
-                state.heartbeatInterval = interval
-            }
-            logger.notice("listener changed the heartbeat interval to \(interval) s")
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// The throttling state in force, as posted to `clientThrottlingState`.
-    public var throttlingState: ThrottlingPolicy { state.withLock { $0.builder.throttling } }
 
     private func finish(events: [BuiltEvent], notes: [String]) {
         if !notes.isEmpty {

@@ -25,6 +25,18 @@ public struct AgentCounters: Sendable, Equatable {
     public var seriesExpired = 0
     /// VM events skipped because some virt value was not up to date.
     public var staleVMs = 0
+    /// Values of a new series refused because MaxSeries series were held.
+    public var seriesRefused = 0
+    /// Values refused because their time was older than the series' last value (collectd's "value too old").
+    public var valuesTooOld = 0
+    /// Records refused under `Clock trace` because their time was more than TraceClockWindow from the clock.
+    public var traceTimesRefused = 0
+    /// Trace-clock ticks skipped because one record made more due than a record may run.
+    public var ticksSkipped = 0
+    /// measurementIntervalChange commands refused: not a number of seconds from 1 to 86400.
+    public var intervalChangesRefused = 0
+    /// Listener commands ignored: entries past the first 100 of an answer, domains past 100 throttled ones.
+    public var commandsIgnored = 0
 
     public init() {}
 
@@ -33,7 +45,17 @@ public struct AgentCounters: Sendable, Equatable {
         "received \(datagrams) datagrams (\(badDatagrams) bad), \(valueLists) value lists, \(notifications) notifications; "
             + "\(series) series (\(seriesExpired) expired); \(ticks) ticks, \(eventsBuilt) events built, "
             + "\(eventsSent) sent, \(retries) retries, \(eventsRejected) rejected, \(eventsDropped) dropped, "
-            + "queue \(queueDepth)" + (eventsSpooled > 0 ? ", \(eventsSpooled) spooled" : "")
+            + "queue \(queueDepth)" + (eventsSpooled > 0 ? ", \(eventsSpooled) spooled" : "") + refusedSummary
+    }
+
+    /// What hostile or broken input was refused, only the counts above zero: `; refused: 3 new series, ...`.
+    var refusedSummary: String {
+        let parts = [
+            (seriesRefused, "new series"), (valuesTooOld, "values too old"), (traceTimesRefused, "trace times"),
+            (ticksSkipped, "ticks skipped"), (intervalChangesRefused, "interval changes"),
+            (commandsIgnored, "commands"),
+        ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        return parts.isEmpty ? "" : "; refused: " + parts.joined(separator: ", ")
     }
 }
 

@@ -38,6 +38,8 @@ public final class CollectdReceiver: Service, Sendable {
                 explicitVersion: given.vesVersion == .ves11 ? nil : given.vesVersion
             )
         }
+        // a configuration made in code has not been through the keys' checks
+        try given.checkRanges()
         var configuration = given
         if let mapping { configuration.vesVersion = mapping.version }
         self.configuration = configuration
@@ -84,7 +86,7 @@ public final class CollectdReceiver: Service, Sendable {
         wakeups: (interval: Wakeup, heartbeat: Wakeup)
     ) async {
         switch command {
-        case .measurementIntervalChange, .throttlingSpecification:
+        case .measurementIntervalChange, .throttlingSpecification, .refusedIntervalChange, .ignoredEntries:
             if core.apply(command) { wakeups.interval.signal() }
         case .provideThrottlingState:
             await sender.postThrottlingState(core.throttlingState.stateBody)
@@ -97,7 +99,7 @@ public final class CollectdReceiver: Service, Sendable {
                 "listener asked for heartbeats every \(seconds.map(formatSeconds) ?? "?") s: accepted (VES 1.1 sends no heartbeats)"
             )
         case .unknown(let type):
-            logger.warning("ignoring an unknown listener command: \(type)")
+            logger.warning("ignoring an unknown listener command: \(LogText.escaped(type, limit: 100))")
         }
     }
 
@@ -124,6 +126,11 @@ public final class CollectdReceiver: Service, Sendable {
             port: socket.localAddress.port ?? configuration.listenPort
         )
         boundAddress.set(address)
+        if configuration.securityLevel == .none && !Self.isLoopback(configuration.listenHost) {
+            logger.warning(
+                "Listen is \(address), which other machines can reach, and SecurityLevel is None: anyone who can send it a datagram can feed the agent values; set SecurityLevel Sign or Encrypt with an AuthFile, or listen on a loopback address"
+            )
+        }
         logger.info(
             "listening for collectd on \(address), sending to \(configuration.eventListenerURL)",
             metadata: ["clock": "\(configuration.clock.rawValue)", "guestRunning": "\(configuration.guestRunning)"]
@@ -224,6 +231,14 @@ public final class CollectdReceiver: Service, Sendable {
             if Task.isCancelled { return }
             logger.info("\(stats.snapshot.summary)")
         }
+    }
+
+    /// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost): only this machine can reach it.
+    static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }
+        let parts = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     static func wallSeconds() -> Double {

@@ -37,7 +37,12 @@ enum ConfigFile {
             let line = rawLine.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("<") { continue }
             guard let space = line.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
-                throw AgentError(code: .config, message: "Key '\(line)' has no value (\(source))")
+                // never the line itself: `Password=secret` would end up on stderr
+                let named = knownKey(atStartOf: line).map { "Key '\($0)'" } ?? "A line"
+                throw AgentError(
+                    code: .config,
+                    message: "\(named) has no value (\(source)): write the key, a space and the value"
+                )
             }
             let key = String(line[..<space])
             var rest = line[space...].trimmingSpaces()
@@ -61,7 +66,8 @@ enum ConfigFile {
                     }
                 }
                 guard closed else {
-                    throw AgentError(code: .config, message: "Key '\(key)' has an unterminated string (\(source))")
+                    let named = displayedKey(key).map { "Key '\($0)'" } ?? "A line"
+                    throw AgentError(code: .config, message: "\(named) has an unterminated string (\(source))")
                 }
                 value = unquoted
             } else {
@@ -71,6 +77,24 @@ enum ConfigFile {
             entries.append(Entry(key: key, value: value, source: source))
         }
         return entries
+    }
+}
+
+extension ConfigFile {
+    /// The known key a line starts with (`Password` of `Password=secret`), in its own spelling; nil when the line
+    /// starts with no key name.
+    static func knownKey(atStartOf line: Substring) -> String? {
+        let name = line.prefix { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        return AgentConfigurationKey.named(String(name))?.name
+    }
+
+    /// A key as a message may show it: only when it looks like a key name (ASCII letters, digits, `_`, `-`, `.`,
+    /// at most 64), so a mistyped line's value (a password) is never echoed.
+    static func displayedKey(_ key: String) -> String? {
+        guard !key.isEmpty, key.utf8.count <= 64,
+            key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") })
+        else { return nil }
+        return key
     }
 }
 

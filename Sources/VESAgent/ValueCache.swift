@@ -89,6 +89,18 @@ public struct ValueCache: Sendable {
     /// The plugins the reference plugin creates up front, in its order.
     static let seededPlugins = ["cpu", "cpu-aggregation", "virt", "disk", "interface", "memory"]
 
+    /// What became of a value list given to ``update(_:)``.
+    public enum UpdateOutcome: Sendable, Equatable {
+        /// A series already held took the value.
+        case updated
+        /// A new series was added.
+        case added
+        /// A new series was refused: `maxSeries` series are held (or the name table is full).
+        case refusedNewSeries
+        /// The value's time is older than the series' last value: refused, as collectd's cache refuses it.
+        case tooOld
+    }
+
     private(set) var plugins: [PluginSeries]
     private var pluginIndex: [String: Int]
     private(set) var names = NameTable()
@@ -98,46 +110,67 @@ public struct ValueCache: Sendable {
     private(set) var tickCount: UInt32 = 0
     /// A series not updated for this many ticks is dropped; 0 keeps series forever.
     public var expireAfterTicks: Int
+    /// Most series held; values of further new series are refused, so names a sender keeps inventing cannot grow
+    /// the cache without bound. At most `Int32.max` (positions are 4 bytes).
+    public let maxSeries: Int
     /// Number of series in the cache.
     public private(set) var seriesCount = 0
     /// Number of series dropped by expiry so far.
     public private(set) var expiredCount = 0
 
-    public init(expireAfterTicks: Int = 10) {
+    public init(expireAfterTicks: Int = 10, maxSeries: Int = 1_000_000) {
         self.expireAfterTicks = expireAfterTicks
+        self.maxSeries = min(max(maxSeries, 0), Int(Int32.max))
         plugins = Self.seededPlugins.map { PluginSeries(name: $0, interval: 0) }
         pluginIndex = Dictionary(uniqueKeysWithValues: Self.seededPlugins.enumerated().map { ($1, $0) })
     }
 
-    /// Stores a value list: the plugin's `update_cache_value`.
-    public mutating func update(_ list: ValueList) {
-        let pluginPosition = position(ofPlugin: list.plugin)
-        let key = SeriesKey(
-            host: names.intern(list.host, slot: 0),
-            pluginInstance: names.intern(list.pluginInstance, slot: 1),
-            type: names.intern(list.type, slot: 2),
-            typeInstance: names.intern(list.typeInstance, slot: 3)
-        )
+    /// Stores a value list: the plugin's `update_cache_value`. A value older than the series' last one is refused
+    /// (collectd's "value too old"), as is a new series while `maxSeries` are held; a refused value interns no
+    /// name and adds no plugin, so refusing costs no memory.
+    @discardableResult
+    public mutating func update(_ list: ValueList) -> UpdateOutcome {
         let time = list.time.seconds
-        if let position = plugins[pluginPosition].position(of: key) {
+        if let pluginPosition = heldPosition(ofPlugin: list.plugin),
+            let host = names.heldID(list.host, slot: 0),
+            let pluginInstance = names.heldID(list.pluginInstance, slot: 1),
+            let type = names.heldID(list.type, slot: 2),
+            let typeInstance = names.heldID(list.typeInstance, slot: 3),
+            let position = plugins[pluginPosition].position(
+                of: SeriesKey(host: host, pluginInstance: pluginInstance, type: type, typeInstance: typeInstance)
+            )
+        {
+            guard time >= plugins[pluginPosition].series[position].time else { return .tooOld }
             plugins[pluginPosition].record(list.values, time: time, at: position, tick: tickCount)
-        } else {
-            plugins[pluginPosition].insert(key: key, values: list.values, time: time, tick: tickCount)
-            plugins[pluginPosition].interval = list.interval.seconds
-            seriesCount += 1
+            return .updated
         }
+        guard seriesCount < maxSeries, let host = names.intern(list.host, slot: 0),
+            let pluginInstance = names.intern(list.pluginInstance, slot: 1),
+            let type = names.intern(list.type, slot: 2), let typeInstance = names.intern(list.typeInstance, slot: 3)
+        else {
+            return .refusedNewSeries
+        }
+        let key = SeriesKey(host: host, pluginInstance: pluginInstance, type: type, typeInstance: typeInstance)
+        let pluginPosition = position(ofPlugin: list.plugin)
+        plugins[pluginPosition].insert(key: key, values: list.values, time: time, tick: tickCount)
+        plugins[pluginPosition].interval = list.interval.seconds
+        seriesCount += 1
+        return .added
+    }
+
+    /// The position of a plugin that has an entry, nil otherwise (nothing is added).
+    private mutating func heldPosition(ofPlugin name: String) -> Int? {
+        if let last = lastPlugin, last.name == name { return last.position }
+        guard let found = pluginIndex[name] else { return nil }
+        lastPlugin = (name, found)
+        return found
     }
 
     private mutating func position(ofPlugin name: String) -> Int {
-        if let last = lastPlugin, last.name == name { return last.position }
-        let position: Int
-        if let found = pluginIndex[name] {
-            position = found
-        } else {
-            position = plugins.count
-            pluginIndex[name] = position
-            plugins.append(PluginSeries(name: name, interval: 0))
-        }
+        if let found = heldPosition(ofPlugin: name) { return found }
+        let position = plugins.count
+        pluginIndex[name] = position
+        plugins.append(PluginSeries(name: name, interval: 0))
         lastPlugin = (name, position)
         return position
     }
@@ -264,10 +297,12 @@ public struct ValueCache: Sendable {
         }
     }
 
-    /// Ends a tick: counts it and drops series that have not been updated for `expireAfterTicks` ticks.
+    /// Ends a tick: counts it and drops series that have not been updated for `expireAfterTicks` ticks; when any
+    /// were dropped, the names and plugins no live series uses are dropped too, so the memory comes back.
     public mutating func finishTick() {
         tickCount &+= 1
         guard expireAfterTicks > 0, Int(tickCount) > expireAfterTicks else { return }
+        var droppedAny = false
         for position in plugins.indices {
             let before = plugins[position].series.count
             let now = tickCount
@@ -277,115 +312,39 @@ public struct ValueCache: Sendable {
             let dropped = before - plugins[position].series.count
             expiredCount += dropped
             seriesCount -= dropped
+            droppedAny = droppedAny || dropped > 0
         }
-    }
-}
-
-extension ValueCache.PluginSeries {
-    func position(of key: ValueCache.SeriesKey) -> Int? {
-        index.find(key) { series[$0].key }
+        if droppedAny { compact() }
     }
 
-    /// The read view of the series at `position`.
-    func view(_ position: Int) -> ValueCache.Series {
-        let stored = series[position]
-        return ValueCache.Series(
-            key: stored.key,
-            current: ValueCache.Sample(
-                time: stored.time,
-                values: PackedValues(words: stored.values, layout: stored.layout, overflow: overflow)
-            ),
-            previous: ValueCache.Sample(
-                time: stored.previousTime,
-                values: PackedValues(words: stored.previousValues, layout: stored.previousLayout, overflow: overflow)
-            ),
-            updated: stored.updated
-        )
-    }
-
-    mutating func insert(key: ValueCache.SeriesKey, values: [Value], time: Double, tick: UInt32) {
-        var words: (UInt64, UInt64) = (0, 0)
-        let layout: PackedValues.Layout
-        if values.count > 2 {
-            let pair = overflow.count / 2
-            overflow.append(values)
-            overflow.append(values)
-            words = (UInt64(pair), 0)
-            layout = PackedValues.Layout(overflowSlot: 0)
-        } else {
-            layout = PackedValues.pack(values, into: &words)
-        }
-        let position = Int32(series.count)
-        series.append(
-            ValueCache.StoredSeries(
-                key: key,
-                time: time,
-                previousTime: time,
-                values: words,
-                previousValues: words,
-                layout: layout,
-                previousLayout: layout,
-                lastUpdateTick: UInt16(truncatingIfNeeded: tick)
-            )
-        )
-        series[Int(position)].updated = true
-        index.insert(position, hash: key.mixed) { series[$0].key.mixed }
-        if let chain = byInstance[key.pluginInstance] {
-            series[Int(chain.last)].nextInInstance = position
-            byInstance[key.pluginInstance] = (chain.first, position)
-        } else {
-            byInstance[key.pluginInstance] = (position, position)
-        }
-    }
-
-    /// A new value: the current one becomes the previous one (the plugin's `pre_values`, `pre_time`).
-    mutating func record(_ values: [Value], time: Double, at position: Int, tick: UInt32) {
-        var stored = series[position]
-        stored.previousTime = stored.time
-        stored.time = time
-        stored.previousValues = stored.values
-        stored.previousLayout = stored.layout
-        if stored.layout.isOverflow || values.count > 2 {
-            // keep the pair: the previous slot is the old current one, the new values go in the other slot
-            let pair: Int
-            let slot: Int
-            if stored.layout.isOverflow {
-                pair = Int(stored.values.0)
-                slot = 1 - stored.layout.slot
-            } else {
-                pair = overflow.count / 2
-                overflow.append(values)
-                overflow.append(values)
-                slot = 0
+    /// Drops the names no series uses and the plugins without series (but the seeded ones), renumbering the
+    /// names the series keep.
+    mutating func compact() {
+        var used = [Bool](repeating: false, count: names.count)
+        for plugin in plugins {
+            for index in plugin.series.indices {
+                let key = plugin.series[index].key
+                used[Int(key.host)] = true
+                used[Int(key.pluginInstance)] = true
+                used[Int(key.type)] = true
+                used[Int(key.typeInstance)] = true
             }
-            overflow[2 * pair + slot] = values
-            stored.values = (UInt64(pair), 0)
-            stored.layout = PackedValues.Layout(overflowSlot: slot)
-        } else {
-            stored.layout = PackedValues.pack(values, into: &stored.values)
         }
-        stored.updated = true
-        stored.lastUpdateTick = UInt16(truncatingIfNeeded: tick)
-        series[position] = stored
-    }
-
-    /// Keeps the series `keep` accepts, in order, and rebuilds the indexes.
-    mutating func rebuild(keeping keep: (ValueCache.StoredSeries) -> Bool) {
-        let kept = series.indices.filter { keep(series[$0]) }.map { (series[$0], view($0)) }
-        series = ChunkedArray()
-        index = SeriesIndex()
-        byInstance = [:]
-        overflow = []
-        for (stored, view) in kept {
-            insert(
-                key: stored.key,
-                values: view.previous.values.array,
-                time: stored.previousTime,
-                tick: UInt32(stored.lastUpdateTick)
-            )
-            let position = series.count - 1
-            record(view.current.values.array, time: stored.time, at: position, tick: UInt32(stored.lastUpdateTick))
-            series[position].updated = stored.updated
+        let (table, newIDs) = names.compacted(keeping: used)
+        names = table
+        let seeded = Set(Self.seededPlugins)
+        plugins.removeAll { $0.series.count == 0 && !seeded.contains($0.name) }
+        pluginIndex = Dictionary(uniqueKeysWithValues: plugins.enumerated().map { ($1.name, $0) })
+        lastPlugin = nil
+        for position in plugins.indices where plugins[position].series.count > 0 {
+            plugins[position].rebuild(keeping: { _ in true }) { key in
+                SeriesKey(
+                    host: newIDs[Int(key.host)],
+                    pluginInstance: newIDs[Int(key.pluginInstance)],
+                    type: newIDs[Int(key.type)],
+                    typeInstance: newIDs[Int(key.typeInstance)]
+                )
+            }
         }
     }
 }

@@ -53,9 +53,19 @@ struct NameTable: Sendable {
 
     var count: Int { starts.count - 1 }
 
-    mutating func intern(_ text: String, slot: Int) -> UInt32 {
+    /// The id of `text`, interned now if it is new; nil when the table is full (4 GiB of name bytes or 2^32 - 1
+    /// names, which 4-byte offsets and ids cannot address): the caller refuses the series instead of trapping.
+    mutating func intern(_ text: String, slot: Int) -> UInt32? {
+        if let id = heldID(text, slot: slot) { return id }
+        guard let id = add(text) else { return nil }
+        recent[slot] = (text, id)
+        return id
+    }
+
+    /// The id of `text` when it is interned already (nothing is added).
+    mutating func heldID(_ text: String, slot: Int) -> UInt32? {
         if let last = recent[slot], last.text == text { return last.id }
-        let id = id(of: text) ?? add(text)
+        guard let id = id(of: text) else { return nil }
         recent[slot] = (text, id)
         return id
     }
@@ -79,6 +89,28 @@ struct NameTable: Sendable {
         String(decoding: bytes[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])], as: UTF8.self)
     }
 
+    /// A table of only the names `used` marks (indexed by id), in the same order, and each old id's new id
+    /// (`UInt32.max` for a name dropped).
+    func compacted(keeping used: [Bool]) -> (table: NameTable, newIDs: [UInt32]) {
+        var table = NameTable()
+        var newIDs = [UInt32](repeating: .max, count: count)
+        let kept = (0..<count).filter { $0 < used.count && used[$0] }
+        // exactly the bytes kept, so the memory of the dropped names comes back
+        table.bytes.reserveCapacity(kept.reduce(0) { $0 + Int(starts[$1 + 1] - starts[$1]) })
+        table.starts.reserveCapacity(kept.count + 1)
+        for id in kept {
+            table.bytes.append(contentsOf: bytes[Int(starts[id])..<Int(starts[id + 1])])
+            // no larger than the offsets of this table, which fit
+            table.starts.append(UInt32(table.bytes.count))
+            newIDs[id] = UInt32(table.count - 1)
+        }
+        var size = 64
+        while table.count * 2 > size { size *= 2 }
+        table.slots = [UInt32](repeating: 0, count: size)
+        for id in 0..<UInt32(table.count) { table.place(id) }
+        return (table, newIDs)
+    }
+
     private func matches(_ id: UInt32, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = Int(starts[Int(id)])
         let end = Int(starts[Int(id) + 1])
@@ -87,10 +119,12 @@ struct NameTable: Sendable {
         return true
     }
 
-    private mutating func add(_ text: String) -> UInt32 {
+    private mutating func add(_ text: String) -> UInt32? {
+        let end = bytes.count + text.utf8.count
+        guard end <= Int(UInt32.max), count < Int(UInt32.max) - 1 else { return nil }
         let id = UInt32(count)
         bytes.append(contentsOf: text.utf8)
-        starts.append(UInt32(bytes.count))
+        starts.append(UInt32(end))
         if (count + 1) * 2 > slots.count {
             slots = [UInt32](repeating: 0, count: max(64, slots.count * 2))
             for existing in 0..<UInt32(count) { place(existing) }

@@ -74,6 +74,20 @@ struct VESAgentCommand: AsyncParsableCommand {
     var typesDb: String?
     @Option(help: ArgumentHelp("Seconds a shutdown waits for the queue to drain (default 5).", valueName: "seconds"))
     var shutdownTimeout: String?
+    @Option(
+        help: ArgumentHelp(
+            "Most series held; values of new series beyond it are refused and counted (default 1000000).",
+            valueName: "n"
+        )
+    )
+    var maxSeries: String?
+    @Option(
+        help: ArgumentHelp(
+            "--clock trace: seconds a value's time may be ahead of or behind the clock; farther ones are refused (default 3600).",
+            valueName: "seconds"
+        )
+    )
+    var traceClockWindow: String?
 
     @Option(
         help: ArgumentHelp(
@@ -135,7 +149,8 @@ struct VESAgentCommand: AsyncParsableCommand {
             ("BatchSize", batchSize), ("QueueSize", queueSize), ("SpoolDirectory", spoolDirectory),
             ("CACertificate", caCertificate), ("VerifyPeer", verifyPeer.map { $0 ? "true" : "false" }),
             ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),
-            ("ShutdownTimeout", shutdownTimeout), ("VesVersion", vesVersion), ("HeartbeatInterval", heartbeatInterval),
+            ("ShutdownTimeout", shutdownTimeout), ("MaxSeries", maxSeries), ("TraceClockWindow", traceClockWindow),
+            ("VesVersion", vesVersion), ("HeartbeatInterval", heartbeatInterval),
             ("NfNamingCode", nfNamingCode), ("NfcNamingCode", nfcNamingCode), ("NfVendorName", nfVendorName),
             ("TimeZoneOffset", timeZoneOffset), ("MappingFile", mappingFile),
         ]

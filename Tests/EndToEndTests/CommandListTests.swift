@@ -87,14 +87,14 @@ struct CommandListTests {
         #expect(log.messages.contains { $0.contains("heartbeats every 60 s") })
     }
 
-    @Test("interval change to zero restores the configured one") func intervalChangeToZeroRestoresTheConfiguredOne() {
+    @Test("interval change to zero is refused") func intervalChangeToZeroIsRefused() {
         let commands = ListenerCommand.parse(
             body: Array(
                 #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 0}}]}"#
                     .utf8
             )
         )
-        #expect(commands == [.measurementIntervalChange(seconds: 0)])
+        #expect(commands == [.refusedIntervalChange(value: "0")], "0 is outside 1...86400 s (issue 15, H1)")
         let throttling = ListenerCommand.parse(
             body: Array(
                 #"""

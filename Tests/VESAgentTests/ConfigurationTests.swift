@@ -89,7 +89,8 @@ struct ConfigurationTests {
         #expect {
             try AgentConfiguration.load(environment: ["VES_SEND_EVENT_INTERVAL": "soon"])
         } throws: { error in
-            "\(error)" == "Key 'SendEventInterval' (VES_SEND_EVENT_INTERVAL) value 'soon' should be a number above 0"
+            "\(error)"
+                == "Key 'SendEventInterval' (VES_SEND_EVENT_INTERVAL) value 'soon' should be a number of seconds from 0.1 to 86400"
         }
         #expect {
             try AgentConfiguration.load(flags: ["Port": "70000"])

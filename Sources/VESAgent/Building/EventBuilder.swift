@@ -35,6 +35,10 @@ public struct EventBuilder: Sendable {
     public var typesDB: TypesDB
     public var throttling = ThrottlingPolicy()
     private var lastEventId = 0
+    /// Types already noted as not in types.db: the note goes out once per type, not per series per tick (at
+    /// most `maximumNotedTypes`, so names a sender keeps inventing cannot grow it).
+    private var notedUnknownTypes: Set<String> = []
+    static let maximumNotedTypes = 1000
 
     public init(settings: Settings, typesDB: TypesDB) {
         self.settings = settings
@@ -211,7 +215,7 @@ public struct EventBuilder: Sendable {
 
     /// The plugin's `fill_additional_measurements`: one group per updated series of the other plugins, values
     /// as `str()`, each series marked as read.
-    private func additionalMeasurements(
+    private mutating func additionalMeasurements(
         cache: inout ValueCache,
         excluding excluded: Set<String>,
         output: inout Output
@@ -225,8 +229,13 @@ public struct EventBuilder: Sendable {
             if !pluginInstance.isEmpty { name += "-" + pluginInstance }
             if !typeInstance.isEmpty { name += "-" + typeInstance }
             let sources = typesDB.dataSources(of: type)
-            if sources == nil {
-                output.notes.append("type \(type) is not in types.db: measurements of \(name) named by position")
+            if sources == nil, notedUnknownTypes.count < Self.maximumNotedTypes,
+                notedUnknownTypes.insert(type).inserted
+            {
+                output.notes.append(
+                    "type \(LogText.escaped(type, limit: 100)) is not in types.db: its measurements (such as "
+                        + "\(LogText.escaped(name, limit: 200))) are named by position (noted once per type)"
+                )
             }
             let values = series.current.values
             let count = sources.map { min($0.count, Int(values.count)) } ?? Int(values.count)

@@ -29,6 +29,9 @@ struct MappingRun: Sendable {
     /// Series held.
     var seriesCount: Int { positions.count }
 
+    /// Whether the series of `list` is held (a value for it adds no series).
+    func holds(_ list: ValueList) -> Bool { positions[SeriesKey(list)] != nil }
+
     mutating func update(_ list: ValueList) {
         let key = SeriesKey(list)
         if let position = positions[key] {
