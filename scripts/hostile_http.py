@@ -1011,10 +1011,12 @@ def main():
         if len(counts) > 1 or args.verbose:  # the forms of a case that did not all end alike
             for variant, vcounts in sorted(per_variant[case].items()):
                 print(f"    {variant[:40]:<40} " + ", ".join(f"{k} {v}" for k, v in sorted(vcounts.items())))
-    for case, variant, data in ctx.hung_samples[:5]:
-        print(f"hung: {case} {variant or ''}: {data!r}")
-    for case, variant, data in ctx.closed_samples[:5]:
-        print(f"closed: {case} {variant or ''}: {data!r}")
+    for label, samples in (("hung", ctx.hung_samples), ("closed", ctx.closed_samples)):
+        shown = set()
+        for case, variant, data in samples:  # one example of each form, five at most
+            if (case, variant) not in shown and len(shown) < 5:
+                shown.add((case, variant))
+                print(f"{label}: {case} {variant or ''}: {data!r}")
 
     hung = [o for o in outcomes if o.result == "hung"]
     if hung:
