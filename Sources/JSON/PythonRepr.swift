@@ -1,8 +1,11 @@
 /// Renders JSON values the way Python's `repr` renders the parsed JSON, so violation messages read like the
 /// ones from Python's `jsonschema` that people (and the expected verdicts) know.
 public enum PythonRepr {
-    /// Output longer than this is cut and ends in `...`, so a huge instance cannot bloat a message.
+    /// Output longer than this is cut and ends in `...`, so a huge instance cannot bloat a message: arrays and
+    /// objects between their elements, a long string or big integer inside itself.
     static let limit = 4096
+    /// What a value gets of the limit at least, however much of it came before.
+    static let minimumShare = 64
 
     public static func render(_ value: JSONValue) -> String {
         var output = ""
@@ -22,11 +25,12 @@ public enum PythonRepr {
         case .integer(let integer):
             output += String(integer)
         case .largeInteger(let text):
-            output += text
+            let room = max(minimumShare, limit - output.utf8.count)
+            output += text.utf8.count > room ? String(decoding: text.utf8.prefix(room), as: UTF8.self) + "..." : text
         case .number(let number):
             output += float(number)
         case .string(let text):
-            output += string(text)
+            output += string(text, limit: max(minimumShare, limit - output.utf8.count))
         case .array(let elements):
             output += "["
             for (index, element) in elements.enumerated() {
@@ -42,7 +46,7 @@ public enum PythonRepr {
             output += "{"
             for (index, member) in object.storage.enumerated() {
                 if index > 0 { output += ", " }
-                output += string(member.key)
+                output += string(member.key, limit: max(minimumShare, limit - output.utf8.count))
                 output += ": "
                 append(member.value, to: &output)
                 if output.utf8.count > limit {
@@ -147,6 +151,19 @@ public enum PythonRepr {
         }
         output.append(quote)
         return String(output)
+    }
+
+    /// `string(text)` of at most about `limit` bytes of `text`, followed by `...` when the text was cut.
+    static func string(_ text: String, limit: Int) -> String {
+        guard text.utf8.count > limit else { return string(text) }
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > limit { break }
+            kept.append(scalar)
+        }
+        return string(String(kept)) + "..."
     }
 
     /// Python's `str.isprintable` for one non-ASCII character: not a control, format, surrogate, private-use,

@@ -43,6 +43,7 @@ public struct ListenerRunner: Sendable {
         return ListenerOutcome(
             summary: summary,
             failureLines: listener.store.failureLines(),
+            nonEventRequests: listener.store.nonEventRequests,
             failure: failure,
             recordPath: listener.configuration.recordPath,
             junitPath: listener.configuration.junitPath
@@ -60,6 +61,8 @@ public struct ListenerOutcome: Sendable {
     public var summary: ListenerSummary
     /// One line per invalid event or rejected request (at most 20).
     public var failureLines: [String]
+    /// Requests that were not events (unknown paths, wrong methods, unserved versions): counted, never invalid.
+    public var nonEventRequests: Int = 0
     /// Why the listener stopped before it was asked to (a port in use, a certificate that cannot be used).
     public var failure: (any Error)?
     public var recordPath: String?
@@ -69,6 +72,9 @@ public struct ListenerOutcome: Sendable {
     public var reportLines: [String] {
         guard failure == nil else { return [summary.description] }
         var lines = [summary.description] + failureLines.map { "  " + $0 }
+        if nonEventRequests > 0 {
+            lines.append("\(nonEventRequests) requests were not events (see nonEventRequests in /testControl/v1/stats)")
+        }
         if let recordPath { lines.append("record: \(recordPath)") }
         if let junitPath { lines.append("junit: \(junitPath)") }
         return lines

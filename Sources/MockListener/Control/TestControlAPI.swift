@@ -9,9 +9,13 @@ struct TestControlAPI {
     let store: RecordStore
     let control: ControlState
     let logger: Logger
+    /// `wait` long polls open at once at most; more are answered 503.
+    let maxWaiters: Int
+    /// The longest a `wait` blocks; a longer timeout is cut to it.
+    let maxWaitSeconds: Int
 
-    /// The longest a `wait` may be asked to block.
-    static let maxWaitSeconds = 3600.0
+    /// Records one `GET events` answers without a `limit`; `next_since` asks for the next page.
+    static let defaultPageSize = 10_000
 
     func respond(endpoint: String, request: Request) async -> Response {
         let query = request.uri.queryParameters
@@ -19,14 +23,19 @@ struct TestControlAPI {
             switch (endpoint, request.method) {
             case ("events", .get):
                 let filter = try filter(from: query)
-                let limit = try integer(query["limit"].map(String.init), name: "limit") ?? .max
-                let lines = store.lines(matching: filter, limit: limit)
+                let limit = try integer(query["limit"].map(String.init), name: "limit") ?? Self.defaultPageSize
+                let (lines, more) = store.page(matching: filter, limit: limit)
                 var bytes = Array(#"{"count":"#.utf8) + Array(String(lines.count).utf8) + Array(#","events":["#.utf8)
                 for (index, line) in lines.enumerated() {
                     if index > 0 { bytes.append(UInt8(ascii: ",")) }
                     bytes += line
                 }
-                bytes += Array("]}".utf8)
+                bytes += Array("]".utf8)
+                if more, let last = lines.last, let seq = Self.seq(of: last) {
+                    // more records match: the same query with since=next_since reads on
+                    bytes += Array(#","more":true,"next_since":"#.utf8) + Array(String(seq).utf8)
+                }
+                bytes += Array("}".utf8)
                 return Response(
                     status: .ok,
                     headers: [.contentType: "application/json"],
@@ -46,12 +55,25 @@ struct TestControlAPI {
                 var filter = try filter(from: query)
                 if filter.kind == nil { filter.kind = .event }
                 let count = try integer(query["count"].map(String.init), name: "count") ?? 1
-                let timeout = try seconds(query["timeout"].map(String.init)) ?? 30
-                let arrived = await store.wait(
+                let timeout = min(try seconds(query["timeout"].map(String.init)) ?? 30, Double(maxWaitSeconds))
+                let result = await store.wait(
                     for: count,
                     matching: filter,
-                    timeout: .milliseconds(Int64(timeout * 1000))
+                    timeout: .milliseconds(Int64(timeout * 1000)),
+                    maxWaits: maxWaiters
                 )
+                if result == .tooManyWaits {
+                    var response = ListenerResponder.json(
+                        .serviceUnavailable,
+                        RequestError.serviceError(
+                            "\(maxWaiters) waits are open already (--max-waiters); try again when one ended",
+                            status: 503
+                        ).json
+                    )
+                    response.headers[.retryAfter] = "1"
+                    return response
+                }
+                let arrived = result == .arrived
                 let matched = store.count(matching: filter)
                 let body = JSONValue.object(
                     JSONObject([
@@ -149,12 +171,21 @@ struct TestControlAPI {
         return value
     }
 
+    /// Seconds from 0 up; more than `maxWaitSeconds` is cut to it by the caller.
     private func seconds(_ text: String?) throws -> Double? {
         guard let text, !text.isEmpty else { return nil }
-        guard let value = Double(text), value >= 0, value <= Self.maxWaitSeconds else {
-            throw ControlError("timeout must be seconds between 0 and \(Int(Self.maxWaitSeconds)), not '\(text)'")
+        guard let value = Double(text), value.isFinite, value >= 0 else {
+            throw ControlError("timeout must be seconds from 0 (at most \(maxWaitSeconds) are used), not '\(text)'")
         }
         return value
+    }
+
+    /// The `seq` of a record line, which starts `{"seq":N,`.
+    static func seq(of line: [UInt8]) -> Int? {
+        let prefix = Array(#"{"seq":"#.utf8)
+        guard line.starts(with: prefix) else { return nil }
+        let digits = line.dropFirst(prefix.count).prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return Int(String(decoding: digits, as: UTF8.self))
     }
 
     private func readJSON(_ request: Request) async throws -> JSONValue {

@@ -66,26 +66,9 @@ public struct EventRecord: Sendable {
     public var sourceName: String? { event?["commonEventHeader"]?["sourceName"]?.stringValue }
     public var namespace: String? { event?["commonEventHeader"]?["stndDefinedNamespace"]?.stringValue }
 
-    /// The record line: `json` written compactly, with the event's own bytes where it came as one line.
-    var lineBytes: [UInt8] {
-        guard let rawEvent, event != nil, !rawEvent.contains(0x0A), !rawEvent.contains(0x0D) else {
-            return json.jsonBytes()
-        }
-        var withoutEvent = self
-        withoutEvent.event = nil
-        var line = withoutEvent.json.jsonBytes()
-        line.removeLast()  // the closing brace
-        line += Array(#","event":"#.utf8)
-        line += rawEvent
-        line.append(UInt8(ascii: "}"))
-        return line
-    }
-
-    /// The record line, as written to `--record` and served by `/testControl/v1/events`.
-    public var json: JSONValue {
-        var object = JSONObject([
-            ("seq", .integer(Int64(seq))),
-            ("received_at", .string(receivedAt)),
+    /// The members between `received_at` and the event, in the order the record line has them.
+    var describingMembers: [(String, JSONValue)] {
+        [
             ("kind", .string(kind.rawValue)),
             ("path", .string(path)),
             ("api_version", apiVersion.map(JSONValue.string) ?? .null),
@@ -94,7 +77,14 @@ public struct EventRecord: Sendable {
             ("valid", .bool(valid)),
             ("errors", .array(errors.map(\.json))),
             ("warnings", .array(warnings.map(\.json))),
-        ])
+        ]
+    }
+
+    /// The record line, as written to `--record` and served by `/testControl/v1/events`.
+    public var json: JSONValue {
+        var object = JSONObject(
+            [("seq", .integer(Int64(seq))), ("received_at", .string(receivedAt))] + describingMembers
+        )
         if let event {
             object["event"] = event
         }

@@ -69,6 +69,18 @@ extension ListenerResponder {
             )
             return try answer([record], errors: [violation], intake: intake)
         }
+        // a batch's cost grows with its items: past the limit none of them is validated
+        guard items.count <= configuration.maxBatchItems else {
+            return reject(
+                .badRequest,
+                .messageTooLarge,
+                path: intake.path,
+                route: intake.route,
+                raw: Self.rawText(body),
+                reason: "the batch holds \(items.count) events; at most \(configuration.maxBatchItems) are "
+                    + "accepted in one (--max-batch)"
+            )
+        }
         let schema = intake.served.schema
         var verdicts: [(errors: [Violation], warnings: [Violation])] = items.enumerated().map { index, item in
             let pointer = JSONPointer.appending(index, to: "/eventList")
@@ -195,21 +207,13 @@ extension ListenerResponder {
     }
 
     /// Writes the records; when that fails the request is not accepted (503), so the agent keeps the events.
+    /// The invalid events of the request are logged as one line (see `RequestLog`); a failing record file logs
+    /// itself.
     func keep(_ records: [EventRecord]) throws {
         do {
             let stored = try store.append(records)
-            for record in stored where !record.valid && record.kind == .event {
-                logger.info(
-                    "invalid event",
-                    metadata: [
-                        "seq": "\(record.seq)",
-                        "domain": "\(record.domain ?? "-")",
-                        "errors": "\(record.errors.map { "\($0.pointer): \($0.message)" }.joined(separator: "; "))",
-                    ]
-                )
-            }
+            store.requestLog.invalidEvents(in: stored, path: records.first?.path ?? "")
         } catch {
-            logger.error("cannot keep the record: \(error.message)")
             throw StoreFailure()
         }
     }

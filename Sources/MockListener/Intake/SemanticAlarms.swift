@@ -18,6 +18,19 @@ struct SemanticAlarms: Sendable {
 
     private var alarms = SemanticMemory<AlarmKey, AlarmState>(capacity: 16_384)
 
+    /// See `SemanticMemory.begin()`.
+    mutating func begin() {
+        alarms.begin()
+    }
+
+    mutating func commit() {
+        alarms.commit()
+    }
+
+    mutating func rollback() {
+        alarms.rollback()
+    }
+
     mutating func check(_ event: SemanticEvent) -> [Violation] {
         guard let condition = event.alarmCondition, event.eventSeverity != nil else { return [] }
         let key = AlarmKey(source: event.sourceKey, condition: SemanticEvent.remembered(condition))

@@ -13,6 +13,27 @@ struct SemanticChecker: Sendable {
     private var alarms = SemanticAlarms()
     private var measurements = SemanticMeasurementPeriods()
 
+    /// Starts a transaction: what `check` learns is kept by `commit()` (once the records are written) or
+    /// forgotten by `rollback()` (when they could not be), so a retry after a failed write gets no false
+    /// "eventId already sent".
+    mutating func begin() {
+        eventIds.begin()
+        alarms.begin()
+        measurements.begin()
+    }
+
+    mutating func commit() {
+        eventIds.commit()
+        alarms.commit()
+        measurements.commit()
+    }
+
+    mutating func rollback() {
+        eventIds.rollback()
+        alarms.rollback()
+        measurements.rollback()
+    }
+
     /// 2000-01-01 and 2100-01-01 in microseconds since the epoch.
     static let plausibleMicroseconds: ClosedRange<Double> = 946_684_800_000_000...4_102_444_800_000_000
 

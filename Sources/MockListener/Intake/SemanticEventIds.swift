@@ -49,6 +49,28 @@ struct SemanticEventIds: Sendable {
     private var uses = SemanticMemory<EventIdKey, EventIdUse>(capacity: 65_536)
     private var sequences = SemanticMemory<SequenceKey, SequenceState>(capacity: 32_768)
     private var nextGeneration: UInt64 = 0
+    private var generationAtBegin: UInt64 = 0
+
+    /// See `SemanticMemory.begin()`.
+    mutating func begin() {
+        generationAtBegin = nextGeneration
+        runs.begin()
+        uses.begin()
+        sequences.begin()
+    }
+
+    mutating func commit() {
+        runs.commit()
+        uses.commit()
+        sequences.commit()
+    }
+
+    mutating func rollback() {
+        nextGeneration = generationAtBegin
+        runs.rollback()
+        uses.rollback()
+        sequences.rollback()
+    }
 
     /// Adds the eventId and sequence warnings; true when the event is a copy of one already seen (v7), which the
     /// rules that count events must not count twice.

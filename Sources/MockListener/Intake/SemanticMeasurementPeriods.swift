@@ -22,6 +22,19 @@ struct SemanticMeasurementPeriods: Sendable {
 
     private var periods = SemanticMemory<String, [Period]>(capacity: 8_192)
 
+    /// See `SemanticMemory.begin()`.
+    mutating func begin() {
+        periods.begin()
+    }
+
+    mutating func commit() {
+        periods.commit()
+    }
+
+    mutating func rollback() {
+        periods.rollback()
+    }
+
     mutating func check(_ event: SemanticEvent) -> [Violation] {
         guard event.domain == "measurement", let period = Self.period(of: event) else { return [] }
         var known = periods[event.sourceKey] ?? []

@@ -19,6 +19,9 @@ struct SemanticMemory<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private var order: [Setting] = []
     private var head = 0
     private var clock: UInt64 = 0
+    /// Settings made since `begin()`, applied by `commit()` or dropped by `rollback()`; nil outside a transaction.
+    private var pending: [Key: Value]?
+    private var pendingOrder: [Key] = []
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -26,9 +29,43 @@ struct SemanticMemory<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     var count: Int { slots.count }
 
-    subscript(key: Key) -> Value? { slots[key]?.value }
+    subscript(key: Key) -> Value? {
+        if let value = pending?[key] { return value }
+        return slots[key]?.value
+    }
 
     mutating func set(_ value: Value, for key: Key) {
+        if pending != nil {
+            pending?[key] = value
+            pendingOrder.append(key)
+            return
+        }
+        store(value, for: key)
+    }
+
+    /// Starts remembering settings aside, so that what a record taught is kept only once the record is written.
+    mutating func begin() {
+        pending = [:]
+        pendingOrder = []
+    }
+
+    /// Keeps the settings made since `begin()`, in the order they were made.
+    mutating func commit() {
+        guard let settings = pending else { return }
+        pending = nil
+        for key in pendingOrder {
+            if let value = settings[key] { store(value, for: key) }
+        }
+        pendingOrder = []
+    }
+
+    /// Forgets the settings made since `begin()`.
+    mutating func rollback() {
+        pending = nil
+        pendingOrder = []
+    }
+
+    private mutating func store(_ value: Value, for key: Key) {
         clock &+= 1
         slots[key] = Slot(value: value, stamp: clock)
         order.append(Setting(key: key, stamp: clock))

@@ -17,20 +17,13 @@ extension ListenerResponder {
         // rest before any of its own code runs.
         if (route.topic != nil && route.versionSegment == route.apiVersion) || route.kind == .throttlingState {
             let error = RequestError.serviceError("the ONAP collector has no route \(path)", status: 404)
-            return reject(
-                .notFound,
-                error,
-                path: path,
-                route: route,
-                raw: nil,
-                answer: ONAPAnswers.frameworkError(.notFound, path: path)
-            )
+            return refuseNonEvent(.notFound, error, answer: ONAPAnswers.frameworkError(.notFound, path: path))
         }
         guard request.method == .post else {
             let error = RequestError.serviceError("\(request.method) is not allowed here; use POST", status: 405)
             var answer = ONAPAnswers.frameworkError(.methodNotAllowed, path: path)
             answer.headers[.allow] = "POST"
-            return reject(.methodNotAllowed, error, path: path, route: route, raw: nil, answer: answer)
+            return refuseNonEvent(.methodNotAllowed, error, answer: answer)
         }
         guard let contentType = request.headers[.contentType], Self.isJSON(contentType: contentType) else {
             let error = RequestError.serviceError("the ONAP collector consumes only application/json", status: 415)
@@ -39,9 +32,7 @@ extension ListenerResponder {
         }
         if let credentials = configuration.credentials, settings.authMethod == "certBasicAuth" {
             let given = request.headers[.authorization].flatMap(BasicAuthorization.parse)
-            guard let given, BasicAuthorization.constantTimeEqual(given.username, credentials.username),
-                BasicAuthorization.constantTimeEqual(given.password, credentials.password)
-            else {
+            guard let given, BasicAuthorization.matches(given, credentials) else {
                 let answer = ONAPAnswers.response(.unauthorized, ONAPAnswers.unauthorized)
                 return reject(
                     .unauthorized,
@@ -58,7 +49,7 @@ extension ListenerResponder {
         guard segment == route.apiVersion, let served = configuration.servedVersion(route.apiVersion) else {
             let error = RequestError.serviceError("API version \(segment) is not supported")
             let answer = ONAPAnswers.unsupportedVersion(segment)
-            return reject(.badRequest, error, path: path, route: route, raw: nil, answer: answer)
+            return refuseNonEvent(.badRequest, error, answer: answer)
         }
         if let minor = request.headers[VersionHeaders.minorVersion], !minor.isEmpty,
             !settings.serves(minorVersion: minor, major: String(route.apiVersion.dropFirst()))

@@ -26,15 +26,26 @@ struct ListenerResponder: HTTPResponder {
             guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
             return Self.json(.ok, .object(JSONObject([("status", .string("ok"))])))
         case .testControl(let endpoint):
-            return await TestControlAPI(store: store, control: control, logger: logger)
-                .respond(endpoint: endpoint, request: request)
+            let gate = ControlGate(configuration: configuration, control: control)
+            let localAddress = context.channel.localAddress
+            if let refusal = gate.refusal(for: request, endpoint: endpoint, localAddress: localAddress) {
+                return refusal
+            }
+            return await TestControlAPI(
+                store: store,
+                control: control,
+                logger: logger,
+                maxWaiters: configuration.maxWaiters,
+                maxWaitSeconds: configuration.maxWaitSeconds
+            )
+            .respond(endpoint: endpoint, request: request)
         case .notFound:
             let error = RequestError.serviceError(
                 "no route for \(request.method) \(path); events go to "
                     + "\(prefixText)/eventListener/vN[/TOPIC|/eventBatch|/clientThrottlingState]",
                 status: 404
             )
-            return reject(.notFound, error, path: path, route: nil, raw: nil)
+            return refuseNonEvent(.notFound, error)
         case .event(let route):
             if let onap = configuration.onap {
                 return try await respondAsCollector(request, context: context, route: route, settings: onap)
@@ -46,7 +57,7 @@ struct ListenerResponder: HTTPResponder {
                             configuration.servedVersion(segment).map { "\(segment) (\($0.label))" } ?? segment
                         }.joined(separator: ", ")
                 )
-                return reject(.badRequest, error, path: path, route: route, raw: nil)
+                return refuseNonEvent(.badRequest, error)
             }
             var response: Response
             if let reason = VersionHeaders.unservedMinorVersion(in: request, version: served.version) {
@@ -58,7 +69,7 @@ struct ListenerResponder: HTTPResponder {
                         + "\(prefixText)/eventListener/\(served.segment) and .../eventBatch",
                     status: 404
                 )
-                response = reject(.notFound, error, path: path, route: route, raw: nil)
+                response = refuseNonEvent(.notFound, error)
             } else {
                 do {
                     response = try await respondToEvent(request, context: context, route: route, served: served)
@@ -82,21 +93,21 @@ struct ListenerResponder: HTTPResponder {
         let path = request.uri.path
         guard request.method == .post else {
             let error = RequestError.serviceError("\(request.method) is not allowed here; use POST", status: 405)
-            var response = reject(.methodNotAllowed, error, path: path, route: route, raw: nil)
+            var response = refuseNonEvent(.methodNotAllowed, error)
             response.headers[.allow] = "POST"
             return response
         }
         if let credentials = configuration.credentials {
             guard let header = request.headers[.authorization] else {
+                // 400 as every spec version says, with the challenge a client may wait for before it sends them
                 let error = RequestError.serviceError("the Authorization header is missing; send Basic credentials")
-                return reject(.badRequest, error, path: path, route: route, raw: nil)
+                var response = reject(.badRequest, error, path: path, route: route, raw: nil)
+                response.headers[.wwwAuthenticate] = BasicAuthorization.challenge
+                return response
             }
-            guard let given = BasicAuthorization.parse(header),
-                BasicAuthorization.constantTimeEqual(given.username, credentials.username)
-                    && BasicAuthorization.constantTimeEqual(given.password, credentials.password)
-            else {
+            guard let given = BasicAuthorization.parse(header), BasicAuthorization.matches(given, credentials) else {
                 var response = reject(.unauthorized, .policyError, path: path, route: route, raw: nil)
-                response.headers[.wwwAuthenticate] = "Basic realm=\"VES event listener\""
+                response.headers[.wwwAuthenticate] = BasicAuthorization.challenge
                 return response
             }
         }
@@ -128,7 +139,6 @@ struct ListenerResponder: HTTPResponder {
         do {
             document = try parse(body)
         } catch {
-            logger.info("body is not JSON", metadata: ["path": "\(path)", "error": "\(error.message)"])
             return reject(
                 .badRequest,
                 .serviceError("the body is not valid JSON: \(error.message)"),
@@ -169,10 +179,6 @@ struct ListenerResponder: HTTPResponder {
         for try await chunk in request.body {
             if body.count + chunk.readableBytes > configuration.maxBodyBytes {
                 body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
-                logger.warning(
-                    "body over the limit",
-                    metadata: ["path": "\(path)", "limit": "\(configuration.maxBodyBytes)"]
-                )
                 return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self))
             }
             body += chunk.readableBytesView
@@ -213,12 +219,18 @@ struct ListenerResponder: HTTPResponder {
         do {
             try store.append([record])
         } catch {
-            logger.error("cannot keep the record: \(error.message)")
+            // the record file logs its own failures; the sender gets 503 and sends again
+            return Self.json(.serviceUnavailable, StoreFailure.requestError.json)
         }
-        logger.info(
-            "rejected request",
-            metadata: ["path": "\(path)", "status": "\(status.code)", "reason": "\(error.renderedText)"]
-        )
+        store.requestLog.rejected(path: path, status: Int(status.code), reason: record.errors[0].message)
+        return answer ?? Self.json(status, error.json)
+    }
+
+    /// Answers a request that is not an event (an unknown path, a wrong method, an unserved version or
+    /// resource): counted by status, not recorded, not logged, and no invalid event (so a browser's favicon does
+    /// not fail `--strict`).
+    func refuseNonEvent(_ status: HTTPResponse.Status, _ error: RequestError, answer: Response? = nil) -> Response {
+        store.countNonEvent(status: Int(status.code))
         return answer ?? Self.json(status, error.json)
     }
 
@@ -228,15 +240,25 @@ struct ListenerResponder: HTTPResponder {
         return response
     }
 
+    /// SVC0002 naming the pointers, and the violations beside it: at most `maxViolationsPerAnswer` of each (the
+    /// record keeps them all), with how many were left out, so one answer stays small whatever was posted.
     func invalidResponse(_ errors: [Violation]) -> Response {
+        let limit = configuration.maxViolationsPerAnswer
+        var seen = Set<String>()
         var pointers: [String] = []
-        for error in errors where !pointers.contains(error.pointer) {
-            pointers.append(error.pointer.isEmpty ? "/" : error.pointer)
+        for error in errors {
+            guard pointers.count < limit else { break }
+            let pointer = error.pointer.isEmpty ? "/" : error.pointer
+            if seen.insert(pointer).inserted { pointers.append(pointer) }
         }
         var body = RequestError.badParameters(pointers).json
         if case .object(var object) = body {
             // beside requestError, so agents reading only the spec's shape are not disturbed
-            object["violations"] = .array(errors.map(\.json))
+            let listed = errors.prefix(limit)
+            object["violations"] = .array(listed.map(\.json))
+            if errors.count > listed.count {
+                object["violationsNotListed"] = .integer(Int64(errors.count - listed.count))
+            }
             body = .object(object)
         }
         return Self.json(.badRequest, body)
