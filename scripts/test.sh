@@ -18,10 +18,12 @@ run_part() { # $1 name, then the command
     echo "== $name"
     if "$@"; then parts+=("$name: passed"); else parts+=("$name: FAILED"); status=1; fi
 }
-run_part "swift format lint" swift format lint --strict --recursive Sources Tests Benchmarks Package.swift
+run_part "swift format lint" swift format lint --strict --recursive Sources Tests Benchmarks Package.swift \
+    Fuzz/Package.swift Fuzz/Sources
 run_part "swift test" swift test --skip-build
 run_part "scripts/e2e.sh" bash scripts/e2e.sh
 run_part "scripts/e2e-collectd.sh" bash scripts/e2e-collectd.sh
+run_part "scripts/fuzz.sh" bash scripts/fuzz.sh --seconds 30
 echo "=="
 printf '%s\n' "${parts[@]}"
 exit $status
