@@ -24,7 +24,7 @@ public final class EventListener: Service {
         throws(ListenerError)
     {
         self.configuration = configuration
-        self.store = try RecordStore(recordPath: configuration.recordPath)
+        self.store = try RecordStore(configuration: configuration, logger: logger)
         self.control = ControlState()
         self.logger = logger
     }
@@ -35,6 +35,7 @@ public final class EventListener: Service {
     }
 
     public func run() async throws {
+        for warning in configuration.startWarnings { logger.warning("\(warning)") }
         let server = try makeServerBuilder()
         let responder = ListenerResponder(configuration: configuration, store: store, control: control, logger: logger)
         let scheme = configuration.scheme
@@ -72,9 +73,9 @@ public final class EventListener: Service {
     }
 
     private func makeServerBuilder() throws -> HTTPServerBuilder {
-        let http1 = HTTPServerBuilder.http1(
-            configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
-        )
+        // the key allows 1 s to a day; a configuration built in code gets the same range
+        let idleSeconds = min(max(configuration.idleTimeoutSeconds, 1), 86_400)
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(Int64(idleSeconds))))
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             return http1
         }
@@ -83,7 +84,9 @@ public final class EventListener: Service {
                 NIOSSLCertificateSource.certificate($0)
             }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            var tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            // TLS 1.0 and 1.1 are deprecated (RFC 8996); NIOSSL's server default would still accept them
+            tls.minimumTLSVersion = .tlsv12
             return try .tls(http1, tlsConfiguration: tls)
         } catch {
             throw ListenerError(

@@ -79,7 +79,7 @@ extension ListenerConfiguration.Settings {
     }
 
     /// Every key with its effective value, as a JSON object with one key a line in ``ListenerConfigurationKey/all``'s
-    /// order (unset keys `null`, the password masked): a file `--config` reads back.
+    /// order (unset keys `null`, the password and control token masked): a file `--config` reads back.
     public func rendered() -> String {
         let lines = ListenerConfigurationKey.all.map { key in
             "  " + JSONValue.quoted(key.name) + ": " + key.show(self).jsonString()
@@ -100,9 +100,15 @@ extension ListenerConfiguration.Settings {
         do {
             document = try JSONParser().parse(bytes)
         } catch {
+            // the parser's message may quote a character or number of a value: never one of a secret
+            let secretNames = ListenerConfigurationKey.all.filter(\.isSecret).map { "\"" + $0.name + "\"" }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let detail =
+                secretNames.contains { text.contains($0) }
+                ? "its text is not shown because the file holds a secret" : error.message
             throw ListenerError(
                 code: .config,
-                message: "the configuration file \(path) is not JSON: \(error.message) (at byte \(error.offset))"
+                message: "the configuration file \(path) is not JSON: \(detail) (at byte \(error.offset))"
             )
         }
         guard let object = document.objectValue else {
@@ -132,6 +138,24 @@ extension ListenerConfiguration.Settings {
             values[name] = texts
         }
         return values
+    }
+
+    /// The password in the first line of the file at `path` (`--password-file`), its line end stripped. A
+    /// message says why the file cannot be used, never what it holds.
+    static func password(fromFile path: String) throws(ListenerError) -> String {
+        let line: [UInt8]
+        do {
+            line = try FileBytes.firstLine(path)
+        } catch {
+            throw ListenerError(code: .config, message: "cannot read the password file \(path): \(error.message)")
+        }
+        guard !line.isEmpty else {
+            throw ListenerError(
+                code: .config,
+                message: "the first line of the password file \(path) is empty; write the password on it"
+            )
+        }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// A string, number or boolean of the file as the text a flag would give.

@@ -14,7 +14,7 @@ extension ListenerConfiguration {
     /// is read: what `--print-config` shows and what ``ListenerConfiguration/init(settings:)`` builds the
     /// listener's configuration from. Build it with ``load(flags:environment:file:)`` or ``init(reader:)``.
     ///
-    /// Its `description` masks the password, so printing it is safe.
+    /// Its `description` masks the password and the control token, so printing it is safe.
     public struct Settings: Sendable, Equatable, CustomStringConvertible {
         public var host = "127.0.0.1"
         public var port = 30000
@@ -23,6 +23,10 @@ extension ListenerConfiguration {
         public var path: String?
         public var username: String?
         public var password: String?
+        /// A file whose first line is the password (`--password-file`), read when the configuration is built.
+        public var passwordFile: String?
+        /// `Authorization: Bearer <token>` also opens /testControl (`--control-token`); set alone, it protects it.
+        public var controlToken: String?
         /// A built-in set's name or a schema file for every version (`--schema`).
         public var schema: String?
         /// `vN=NAME|FILE` entries (`--schema-for`), in the order given; a later entry for a version wins.
@@ -35,14 +39,26 @@ extension ListenerConfiguration {
         public var acceptsUnknownStndDefined = false
         public var acceptInvalid = false
         public var record: String?
+        /// Each record line is made durable (fsync) before the answer.
+        public var fsync = false
         public var junit: String?
         public var maxBody = 1024 * 1024
+        /// Most items in one eventBatch.
+        public var maxBatch = 10_000
+        /// Most violations listed in one answer.
+        public var maxViolations = 100
+        /// Records kept in memory.
+        public var maxRecords = 100_000
         public var tlsCert: String?
         public var tlsKey: String?
         /// Exit 1 at shutdown if any event was invalid.
         public var strict = false
         public var logLevel: Logger.Level = .info
         public var idleTimeout = 30
+        /// Most `/wait` long polls open at once.
+        public var maxWaiters = 64
+        /// Longest `/wait` timeout, in seconds.
+        public var maxWait = 300
         /// Where each key's value came from (`--port`, `VES_LISTENER_PORT`, `listener.json`), by key name; a key
         /// left at its default has no entry.
         public internal(set) var sources: [String: String] = [:]
@@ -77,7 +93,18 @@ extension ListenerConfiguration {
 
         /// Checks what single keys cannot: keys that go together.
         func check() throws(ListenerError) {
-            try together("username", username, "password", password)
+            if password != nil, passwordFile != nil {
+                throw ListenerError(
+                    code: .config,
+                    message: "Keys 'password' (\(source(of: "password"))) and 'passwordFile' "
+                        + "(\(source(of: "passwordFile"))) are both set; give the password one way only"
+                )
+            }
+            if passwordFile != nil {
+                try together("username", username, "passwordFile", passwordFile)
+            } else {
+                try together("username", username, "password", password)
+            }
             try together("tlsCert", tlsCert, "tlsKey", tlsKey)
             if onapConfig != nil, profile != .onap {
                 throw ListenerError(
@@ -111,10 +138,23 @@ extension ListenerConfiguration {
         host = settings.host
         port = settings.port
         pathPrefix = Self.pathSegments(settings.path ?? "")
-        if let username = settings.username, let password = settings.password {
+        let password: String?
+        do {
+            password = try settings.passwordFile.map(Settings.password(fromFile:)) ?? settings.password
+        } catch {
+            throw settings.attributed("passwordFile", error)
+        }
+        if let username = settings.username, let password {
             credentials = Credentials(username: username, password: password)
         }
+        controlToken = settings.controlToken
         recordPath = settings.record
+        fsyncRecords = settings.fsync
+        maxBatchItems = settings.maxBatch
+        maxViolationsPerAnswer = settings.maxViolations
+        maxRecordsInMemory = settings.maxRecords
+        maxWaiters = settings.maxWaiters
+        maxWaitSeconds = settings.maxWait
         junitPath = settings.junit
         maxBodyBytes = settings.maxBody
         tlsCertificatePath = settings.tlsCert

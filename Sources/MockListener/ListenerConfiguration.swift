@@ -108,6 +108,24 @@ public struct ListenerConfiguration: Sendable {
     }
 
     public var scheme: String { tlsCertificatePath != nil && tlsKeyPath != nil ? "https" : "http" }
+
+    /// What the listener warns about as it starts: a host other machines can reach while `/testControl` (which
+    /// deletes records, steers the agent and injects faults) is open to anyone who reaches it.
+    public var startWarnings: [String] {
+        guard !Self.isLoopback(host), credentials == nil, controlToken == nil else { return [] }
+        return [
+            "listening on \(host), which other machines can reach, with /testControl open to all of them: "
+                + "set --username and a password, or --control-token, to protect it"
+        ]
+    }
+
+    /// Whether only this machine can reach `host`: `localhost`, `::1` or an address in 127.0.0.0/8.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = ControlGate.bare(host)
+        if bare == "localhost" || bare == "::1" { return true }
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
 }
 
 /// Basic credentials the listener requires.

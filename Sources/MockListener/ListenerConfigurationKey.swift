@@ -23,7 +23,7 @@ public struct ListenerConfigurationKey: Sendable {
     /// The name in a `--config` file and in messages: `maxBody`.
     public let name: String
     public let kind: Kind
-    /// Never printed, logged or shown: the password.
+    /// Never printed, logged or shown: the password and the control token.
     public let isSecret: Bool
     /// What the key does, for help and the README.
     public let meaning: String
@@ -31,7 +31,7 @@ public struct ListenerConfigurationKey: Sendable {
     public let defaultText: String
     /// Checks a value and stores it.
     let apply: @Sendable (inout ListenerConfiguration.Settings, GivenValue) throws(ListenerError) -> Void
-    /// The key's value in `settings`, as `--print-config` writes it (the password masked).
+    /// The key's value in `settings`, as `--print-config` writes it (secrets masked).
     let show: @Sendable (ListenerConfiguration.Settings) -> JSONValue
 
     /// The long flag: `--max-body`.
@@ -147,8 +147,22 @@ extension ListenerConfigurationKey {
             "password",
             secret: true,
             default: "none",
-            "Password for username; never printed or logged (prefer VES_LISTENER_PASSWORD or the file).",
+            "Password for username; never printed or logged (prefer VES_LISTENER_PASSWORD or passwordFile).",
             \.password
+        ),
+        .text(
+            "passwordFile",
+            default: "none",
+            "File whose first line is the password (instead of password), so it is not on the command line.",
+            \.passwordFile
+        ),
+        .text(
+            "controlToken",
+            secret: true,
+            default: "none",
+            "Token that opens /testControl as 'Authorization: Bearer TOKEN'; set alone, it protects /testControl "
+                + "without Basic authentication on events. Never printed or logged (prefer VES_LISTENER_CONTROL_TOKEN).",
+            \.controlToken
         ),
         .text(
             "schema",
@@ -216,6 +230,11 @@ extension ListenerConfigurationKey {
             \.acceptInvalid
         ),
         .text("record", default: "none", "JSON Lines file every record is appended to.", \.record),
+        .boolean(
+            "fsync",
+            "Make each record line durable (fsync) before the answer is sent; slower, survives a power cut.",
+            \.fsync
+        ),
         .text("junit", default: "none", "JUnit XML report written at shutdown.", \.junit),
         .integer(
             "maxBody",
@@ -223,6 +242,27 @@ extension ListenerConfigurationKey {
             default: "1048576",
             "Largest request body accepted, in bytes (at most 1 GiB).",
             \.maxBody
+        ),
+        .integer(
+            "maxBatch",
+            1...10_000_000,
+            default: "10000",
+            "Most events in one eventBatch; a larger batch gets 400 POL9003 without its items being validated.",
+            \.maxBatch
+        ),
+        .integer(
+            "maxViolations",
+            1...1_000_000,
+            default: "100",
+            "Most violations one answer lists; the record keeps them all.",
+            \.maxViolations
+        ),
+        .integer(
+            "maxRecords",
+            1...100_000_000,
+            default: "100000",
+            "Records kept in memory for /testControl (the newest); the record file and the counts keep all.",
+            \.maxRecords
         ),
         .text("tlsCert", default: "none", "PEM certificate chain: serve HTTPS (needs tlsKey).", \.tlsCert),
         .text("tlsKey", default: "none", "PEM private key for tlsCert.", \.tlsKey),
@@ -245,6 +285,20 @@ extension ListenerConfigurationKey {
             default: "30",
             "Seconds before an idle connection is closed (1 to 86400).",
             \.idleTimeout
+        ),
+        .integer(
+            "maxWaiters",
+            1...10_000,
+            default: "64",
+            "Most /testControl/v1/wait long polls open at once; more get 503.",
+            \.maxWaiters
+        ),
+        .integer(
+            "maxWait",
+            1...86_400,
+            default: "300",
+            "Longest /testControl/v1/wait timeout, in seconds; a longer one is cut to it.",
+            \.maxWait
         ),
     ]
 

@@ -30,12 +30,14 @@ struct VESListenerCommand: AsyncParsableCommand {
             Other versions get 400 unless --schema or --schema-for gives them one.
             --path PREFIX goes before /eventListener. --profile onap answers as the
             ONAP VES collector does (its routes, codes and bodies; see the README).
-            Test control (no auth): /testControl/v1/events, stats, wait, commandList,
-            faults; /healthz.
+            Test control: /testControl/v1/events, stats, wait, commandList, faults;
+            /healthz. With --username or --control-token, /testControl needs the same
+            Basic credentials or 'Authorization: Bearer TOKEN'; it answers only to a
+            Host of this listener and takes only JSON bodies.
             Every option can also be set as VES_LISTENER_<KEY> (VES_LISTENER_MAX_BODY; a
             repeatable one comma-separated) or in a JSON --config file ({"maxBody": 2048});
             flags override the environment, which overrides the file. --print-config
-            shows the result, the password masked.
+            shows the result, the password and control token masked.
             The first line on stdout is 'listening on http(s)://HOST:PORT'.
             SIGINT/SIGTERM stop the listener, write the record and JUnit files and
             print 'N events, V valid, I invalid'.
@@ -51,7 +53,7 @@ struct VESListenerCommand: AsyncParsableCommand {
     )
     var config: String?
 
-    @Flag(help: "Print the effective configuration (JSON, password masked) and exit.")
+    @Flag(help: "Print the effective configuration (JSON, password and control token masked) and exit.")
     var printConfig = false
 
     @Option(help: "Address to bind (default 127.0.0.1).")
@@ -66,8 +68,22 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(help: "Require Basic authentication with this user name (needs --password).")
     var username: String?
 
-    @Option(help: "Password for --username; prefer VES_LISTENER_PASSWORD or the --config file.")
+    @Option(help: "Password for --username; prefer --password-file or VES_LISTENER_PASSWORD (argv is public).")
     var password: String?
+
+    @Option(
+        help: ArgumentHelp("File whose first line is the password for --username.", valueName: "FILE")
+    )
+    var passwordFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Token that opens /testControl as 'Authorization: Bearer TOKEN'; alone, it protects /testControl only. "
+                + "Prefer VES_LISTENER_CONTROL_TOKEN (argv is public).",
+            valueName: "TOKEN"
+        )
+    )
+    var controlToken: String?
 
     @Option(
         help: ArgumentHelp(
@@ -140,11 +156,23 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(help: "Append every record to this JSON Lines file (written before each answer).")
     var record: String?
 
+    @Flag(inversion: .prefixedNo, help: "fsync each record line before the answer is sent (default off).")
+    var fsync: Bool?
+
     @Option(help: "Write a JUnit XML report here at shutdown.")
     var junit: String?
 
     @Option(help: "Largest request body accepted, in bytes, at most 1 GiB (default 1048576).")
     var maxBody: String?
+
+    @Option(help: "Most events in one eventBatch, 1 to 10000000; more get 400 POL9003 (default 10000).")
+    var maxBatch: String?
+
+    @Option(help: "Most violations one answer lists, 1 to 1000000; the record keeps all (default 100).")
+    var maxViolations: String?
+
+    @Option(help: "Records kept in memory for /testControl, 1 to 100000000 (default 100000).")
+    var maxRecords: String?
 
     @Option(help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
     var tlsCert: String?
@@ -161,14 +189,23 @@ struct VESListenerCommand: AsyncParsableCommand {
     @Option(help: "Close connections idle for this many seconds, 1 to 86400 (default 30).")
     var idleTimeout: String?
 
+    @Option(help: "Most /testControl/v1/wait long polls open at once, 1 to 10000; more get 503 (default 64).")
+    var maxWaiters: String?
+
+    @Option(help: "Longest /testControl/v1/wait timeout in seconds, 1 to 86400 (default 300).")
+    var maxWait: String?
+
     /// The flags given, by the configuration key they set (ListenerConfigurationKey.all).
     var flags: [String: ListenerConfigurationKey.FlagValue] {
         let single: [(String, String?)] = [
             ("host", host), ("port", port), ("path", path), ("username", username), ("password", password),
+            ("passwordFile", passwordFile), ("controlToken", controlToken),
             ("schema", schema), ("profile", profile), ("onapConfig", onapConfig),
             ("stndDefinedUnknown", stndDefinedUnknown), ("acceptInvalid", acceptInvalid.map { $0 ? "true" : "false" }),
-            ("record", record), ("junit", junit), ("maxBody", maxBody), ("tlsCert", tlsCert), ("tlsKey", tlsKey),
-            ("strict", strict.map { $0 ? "true" : "false" }), ("logLevel", logLevel), ("idleTimeout", idleTimeout),
+            ("record", record), ("fsync", fsync.map { $0 ? "true" : "false" }), ("junit", junit),
+            ("maxBody", maxBody), ("maxBatch", maxBatch), ("maxViolations", maxViolations), ("maxRecords", maxRecords),
+            ("tlsCert", tlsCert), ("tlsKey", tlsKey), ("strict", strict.map { $0 ? "true" : "false" }),
+            ("logLevel", logLevel), ("idleTimeout", idleTimeout), ("maxWaiters", maxWaiters), ("maxWait", maxWait),
         ]
         let repeated = [("schemaFor", schemaFor), ("schemaDir", schemaDir), ("stndDefinedSchemas", stndDefinedSchemas)]
         var values: [String: ListenerConfigurationKey.FlagValue] = [:]
@@ -192,11 +229,8 @@ struct VESListenerCommand: AsyncParsableCommand {
         }
 
         let level = settings.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // log lines go through a bounded queue to stderr, so a stderr nobody reads never stalls the listener
+        QueuedLogHandler.bootstrap(level: level)
         let logger = Logger(label: "ves-listener")
         if let schemas = configuration.stndDefinedSchemas {
             for line in schemas.replacedMappings { logger.notice("stndDefined schema map: \(line)") }

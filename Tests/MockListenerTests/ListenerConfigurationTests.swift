@@ -192,7 +192,7 @@ struct ListenerConfigurationTests {
         let keys = ListenerConfigurationKey.all
         #expect(Set(keys.map(\.flag)).count == keys.count)
         #expect(Set(keys.map(\.environmentVariable)).count == keys.count)
-        #expect(keys.filter(\.isSecret).map(\.name) == ["password"])
+        #expect(keys.filter(\.isSecret).map(\.name) == ["password", "controlToken"])
         #expect(keys.allSatisfy { !$0.meaning.isEmpty && !$0.defaultText.isEmpty })
     }
 

@@ -41,14 +41,29 @@ enum BasicAuthorization {
         return padding <= 2 ? output : nil
     }
 
+    /// The challenge answers carry when credentials are missing or wrong, so a client that waits for one knows to
+    /// send them.
+    static let challenge = "Basic realm=\"VES event listener\""
+
+    /// Whether `given` are `expected`. Both the user names and the passwords are compared in full and the two
+    /// results combined without short-circuit, so the time taken does not tell whether the user name was right.
+    static func matches(_ given: Credentials, _ expected: Credentials) -> Bool {
+        (difference(given.username, expected.username) | difference(given.password, expected.password)) == 0
+    }
+
     /// Compares without stopping at the first difference, so timing does not tell how much of a guess was right.
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        difference(lhs, rhs) == 0
+    }
+
+    /// Zero when the two texts are equal, else not; every byte of the longer one is looked at.
+    private static func difference(_ lhs: String, _ rhs: String) -> UInt8 {
         let a = Array(lhs.utf8)
         let b = Array(rhs.utf8)
         var difference = UInt8(a.count == b.count ? 0 : 1)
         for index in 0..<max(a.count, b.count) {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
         }
-        return difference == 0
+        return difference
     }
 }

@@ -61,35 +61,86 @@ public struct InjectedFault: Sendable, Equatable {
 }
 
 /// What the test-control API queued: command lists for the next 202s and faults for the next event POSTs.
+///
+/// Both queues are bounded, so a client of /testControl cannot make the listener hold memory without end: at most
+/// ``maxQueued`` entries each, and at most ``maxCommandListBytes`` of command lists (each POST may be 1 MiB).
 public final class ControlState: Sendable {
+    /// Most command lists, and most faults, queued at once; far more than a test queues before its events come.
+    public static let maxQueued = 1_000
+    /// Most bytes of command lists (as JSON) queued at once.
+    public static let maxCommandListBytes = 16 * 1024 * 1024
+
     private struct State {
         var commandLists: [JSONValue] = []
+        /// The JSON size of each queued command list, in the same order.
+        var commandListSizes: [Int] = []
+        var commandListBytes = 0
         var faults: [InjectedFault] = []
         /// What the test-control API asked for that the listener could not do (oldest dropped past 100).
         var errors: [String] = []
 
         var pendingFaultCount: Int { faults.reduce(0) { $0 + $1.count } }
+
+        mutating func note(_ message: String) {
+            if errors.count == 100 { errors.removeFirst() }
+            errors.append(message)
+        }
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    /// Queues a command list; each 202 answer takes the oldest one.
-    public func enqueue(commandList: JSONValue) {
-        state.withLock { $0.commandLists.append(commandList) }
+    /// Queues a command list; each 202 answer takes the oldest one. A full queue (``maxQueued`` lists or
+    /// ``maxCommandListBytes``) keeps what it has: the list is not queued, the refusal is noted in ``errors`` and
+    /// false is returned.
+    @discardableResult
+    public func enqueue(commandList: JSONValue) -> Bool {
+        let size = commandList.jsonBytes().count
+        return state.withLock { state in
+            guard state.commandLists.count < Self.maxQueued,
+                state.commandListBytes + size <= Self.maxCommandListBytes
+            else {
+                state.note(Self.fullMessage(of: "commandList"))
+                return false
+            }
+            state.commandLists.append(commandList)
+            state.commandListSizes.append(size)
+            state.commandListBytes += size
+            return true
+        }
     }
 
     func takeCommandList() -> JSONValue? {
-        state.withLock { state in state.commandLists.isEmpty ? nil : state.commandLists.removeFirst() }
+        state.withLock { state in
+            guard !state.commandLists.isEmpty else { return nil }
+            state.commandListBytes -= state.commandListSizes.removeFirst()
+            return state.commandLists.removeFirst()
+        }
+    }
+
+    /// Why a POST to `endpoint` (`commandList` or `faults`) cannot be queued now, or nil when there is room.
+    func fullReason(for endpoint: String) -> String? {
+        let full = state.withLock { state in
+            switch endpoint {
+            case "commandList":
+                state.commandLists.count >= Self.maxQueued || state.commandListBytes >= Self.maxCommandListBytes
+            case "faults": state.faults.count >= Self.maxQueued
+            default: false
+            }
+        }
+        return full ? Self.fullMessage(of: endpoint) : nil
+    }
+
+    private static func fullMessage(of endpoint: String) -> String {
+        let bytes = endpoint == "commandList" ? " or \(maxCommandListBytes / (1024 * 1024)) MiB" : ""
+        return "the \(endpoint) queue is full (\(maxQueued) entries\(bytes)); event POSTs take them one by one, "
+            + "or DELETE /testControl/v1/\(endpoint) empties it"
     }
 
     /// Notes something queued that could not be done, such as a commandList on a version without command lists.
     func noteError(_ message: String) {
-        state.withLock { state in
-            if state.errors.count == 100 { state.errors.removeFirst() }
-            state.errors.append(message)
-        }
+        state.withLock { $0.note(message) }
     }
 
     /// Whether a commandList waits for a 202 (without taking it).
@@ -98,8 +149,18 @@ public final class ControlState: Sendable {
     /// The test-control errors noted so far, oldest first.
     public var errors: [String] { state.withLock { $0.errors } }
 
-    public func enqueue(fault: InjectedFault) {
-        state.withLock { $0.faults.append(fault) }
+    /// Queues a fault for the next event POSTs. A full queue (``maxQueued`` faults) keeps what it has: the fault
+    /// is not queued, the refusal is noted in ``errors`` and false is returned.
+    @discardableResult
+    public func enqueue(fault: InjectedFault) -> Bool {
+        state.withLock { state in
+            guard state.faults.count < Self.maxQueued else {
+                state.note(Self.fullMessage(of: "faults"))
+                return false
+            }
+            state.faults.append(fault)
+            return true
+        }
     }
 
     /// The fault the next event POST gets, counting it down.
@@ -141,7 +202,11 @@ public final class ControlState: Sendable {
 
     func clearCommandLists() -> Int {
         state.withLock { state in
-            defer { state.commandLists.removeAll() }
+            defer {
+                state.commandLists.removeAll()
+                state.commandListSizes.removeAll()
+                state.commandListBytes = 0
+            }
             return state.commandLists.count
         }
     }
