@@ -3,7 +3,9 @@
 # (compute-0 load) keeps reporting, samples the agent's resident memory from /proc every second, and checks that
 # the real series still reaches the listener once the flood's series have expired.
 # Environment: VES_FLOOD_NAMES (default 10000000), VES_FLOOD_MAX_SERIES (the agent's MaxSeries, default 1000000),
-# VES_FLOOD_DIR (default out/flood), VES_BIN (a folder with ves-agent and ves-listener; default: build them).
+# VES_FLOOD_EXPIRE (the agent's ExpireIntervals at SendEventInterval 2, default 3; 0 keeps series, so MaxSeries binds),
+# VES_FLOOD_RATE (datagrams a second, default 0: as fast as the socket takes them; a debug build needs a few
+# thousand), VES_FLOOD_DIR (default out/flood), VES_BIN (a folder with ves-agent and ves-listener; default: build them).
 # Prints the agent's counters, its peak resident memory (VmHWM) and 'PASS' or 'FAIL' lines; exits 1 on a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +14,10 @@ ves_prepare
 
 names="${VES_FLOOD_NAMES:-10000000}"
 max_series="${VES_FLOOD_MAX_SERIES:-1000000}"
+rate="${VES_FLOOD_RATE:-0}"
 out="${VES_FLOOD_DIR:-out/flood}"
 interval=2
-expire=3
+expire="${VES_FLOOD_EXPIRE:-3}"
 mkdir -p "$out"
 rm -f "$out"/*.out "$out"/*.err "$out/record.jsonl" "$out/junit.xml" "$out/memory.txt"
 if [ -z "${VES_BIN:-}" ]; then ves_build "$out"; fi
@@ -41,15 +44,16 @@ ves_track $!
 
 # the tail outlasts expiry (ExpireIntervals x SendEventInterval) by a few ticks, so the real series flows again
 tail_seconds=$((interval * (expire + 4)))
-python3 scripts/flood_names.py 127.0.0.1 "$agent_port" "$names" "$tail_seconds" | tee "$out/sender.out"
+python3 scripts/flood_names.py 127.0.0.1 "$agent_port" "$names" "$tail_seconds" "$rate" | tee "$out/sender.out"
 last_sequence="$(sed -n 's/^real: last sequence //p' "$out/sender.out")"
 sleep "$interval"
 peak="$(awk '/VmHWM/ { print $2 }' /proc/"$agent"/status)"
+resident="$(awk '/VmRSS/ { print $2 }' /proc/"$agent"/status)"
 kill -TERM "$agent"
 wait "$agent" || true
 stats="$(tail -1 "$out/agent.out")"
 echo "ves-agent: $stats"
-echo "ves-agent peak resident (VmHWM): $((peak / 1024)) MiB"
+echo "ves-agent peak resident (VmHWM): $((peak / 1024)) MiB; resident after the flood's series expired: $((resident / 1024)) MiB"
 
 status=0
 python3 - "$out/record.jsonl" "$last_sequence" <<'PY' || status=1

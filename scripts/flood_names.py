@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Floods a collectd network receiver with value lists of distinct names while a real series keeps reporting.
 
-Usage: flood_names.py HOST PORT NAMES TAIL_SECONDS
+Usage: flood_names.py HOST PORT NAMES TAIL_SECONDS [DATAGRAMS_PER_SECOND]
 Every flood value list has a new plugin instance and a new type instance (two new names each) in a new plugin
 every 1000 lists, so NAMES names take NAMES / 2 value lists, packed into datagrams of at most 1400 bytes. Every
 0.25 s, during the flood and for TAIL_SECONDS after it, one datagram carries the real series: host compute-0,
-plugin load, type load, values (sequence number, 1, 2). Prints 'flood: N datagrams, M value lists, S s' and
+plugin load, type load, values (sequence number, 1, 2). With DATAGRAMS_PER_SECOND the flood is paced to that rate
+(so a slower receiver, such as a debug build, takes every datagram), else sent as fast as the socket takes it. Prints 'flood: N datagrams, M value lists, S s' and
 'real: last sequence K'.
 """
 import socket
@@ -40,6 +41,7 @@ def real_datagram(sequence):
 
 def main():
     host, port, names, tail = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    rate = float(sys.argv[5]) if len(sys.argv) > 5 and float(sys.argv[5]) > 0 else None
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     target = (host, port)
     sequence = 0
@@ -73,7 +75,11 @@ def main():
         except OSError:
             pass
         datagrams += 1
-        if datagrams % 64 == 0:
+        if rate is not None:
+            ahead = started + datagrams / rate - time.time()
+            if ahead > 0:
+                time.sleep(ahead)
+        elif datagrams % 64 == 0:
             # keep the socket buffer from overflowing at once: the receiver drops what it cannot take
             time.sleep(0.0005)
     flood_seconds = time.time() - started
