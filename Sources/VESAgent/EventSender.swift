@@ -6,38 +6,27 @@ public import ServiceLifecycle
 import Synchronization
 import VESModel
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// Posts events to the VES listener in order, without losing them: events that could not be delivered
-/// (connection refused, timeout, 5xx, 429) stay at the head of a bounded queue and are retried with exponential
-/// backoff and jitter; at shutdown what is left after the deadline is spooled to disk, and read back at the
-/// next start.
+/// Posts events to the VES listener in order, without losing them: events that could not be delivered stay at the
+/// head of a bounded queue and are retried with exponential backoff and jitter (what each answer does is in
+/// ``ListenerAnswer``); with a spool directory the queue is journaled on disk as it changes, and at shutdown
+/// what is left after the deadline stays there, read back at the next start.
 public final class EventSender: Service, Sendable {
-    /// What the listener answered to one POST.
-    enum Outcome {
-        case delivered(commands: [ListenerCommand])
-        case retry(reason: String)
-        case rejected(status: Int, reason: String)
-    }
-
-    private struct State {
+    struct State {
         var queue = Deque<BuiltEvent>()
         var shuttingDown = false
         /// The queue's copy on disk, with SpoolDirectory.
         var journal: SpoolJournal? = nil
+        /// After a body-too-large answer: batch bodies are kept at most this many bytes for the rest of the run.
+        var bodyByteCap: Int? = nil
     }
 
     let configuration: AgentConfiguration
     let stats: AgentStats
     let logger: Logger
     private let client: CurlClient
-    private let state = Mutex(State())
+    let state = Mutex(State())
     /// Raised by new events and by shutdown: the idle loop waits on it.
-    private let wakeup = Wakeup()
+    let wakeup = Wakeup()
     /// Raised by shutdown only: a backoff waits on it, so new events do not cut the backoff short.
     private let shutdownStarted = Wakeup()
     /// Called with every command a listener sends back (the agent changes its interval or throttling).
@@ -45,9 +34,12 @@ public final class EventSender: Service, Sendable {
     /// Backoff after the first failure; doubles per failure up to `maximumBackoff`.
     let initialBackoff: Duration
     let maximumBackoff: Duration
-    private let rejectionLog: Mutex<[Int: (last: ContinuousClock.Instant, suppressed: Int)]> = Mutex([:])
+    /// When each kind of line was last logged and how many were left out since, for lines that could flood.
+    private let lineLog: Mutex<[String: (last: ContinuousClock.Instant, suppressed: Int)]> = Mutex([:])
     /// Whether a 7.x listener's commandList (which 7.x does not have) was already logged.
     private let ignoredCommandListLogged = Atomic<Bool>(false)
+    /// Where events refused for good are written.
+    let rejectedFile: RejectedEventFile
 
     public init(
         configuration: AgentConfiguration,
@@ -61,6 +53,7 @@ public final class EventSender: Service, Sendable {
         self.initialBackoff = .seconds(configuration.initialRetryDelay)
         self.maximumBackoff = .seconds(configuration.maximumRetryDelay)
         self.onCommand = onCommand
+        rejectedFile = RejectedEventFile(spoolDirectory: configuration.spoolDirectory)
         client = CurlClient(
             configuration: CurlClientConfiguration(
                 timeout: configuration.timeout,
@@ -69,42 +62,6 @@ public final class EventSender: Service, Sendable {
                 caCertificatePath: configuration.caCertificate
             )
         )
-    }
-
-    /// Queues events for sending; when the queue is full the oldest are dropped, counted and logged.
-    public func enqueue(_ events: [BuiltEvent]) {
-        guard !events.isEmpty else { return }
-        let capacity = configuration.queueSize
-        let (dropped, depth, spoolError) = state.withLock { state -> (Int, Int, AgentError?) in
-            var spoolError: AgentError? = nil
-            do throws(AgentError) {
-                try state.journal?.append(events)
-            } catch {
-                spoolError = error
-            }
-            state.queue.append(contentsOf: events)
-            let excess = max(0, state.queue.count - capacity)
-            if excess > 0 {
-                state.queue.removeFirst(excess)
-                state.journal?.advance(excess)
-            }
-            return (excess, state.queue.count, spoolError)
-        }
-        if let spoolError {
-            logger.error("events queued but not spooled: \(spoolError.message)")
-        }
-        stats.update {
-            $0.eventsBuilt += events.count
-            $0.eventsDropped += dropped
-            $0.queueDepth = depth
-        }
-        if dropped > 0 {
-            logger.error(
-                "event queue full: dropped the \(dropped) oldest events",
-                metadata: ["QueueSize": "\(capacity)"]
-            )
-        }
-        wakeup.signal()
     }
 
     /// Events waiting to be sent.
@@ -126,10 +83,16 @@ public final class EventSender: Service, Sendable {
         var backoff = initialBackoff
         var deadline: ContinuousClock.Instant? = nil
         var sentSinceTrim = 0
+        // after an invalid answer to a batch: its events go again in smaller batches (`events` more of them)
+        var narrowed: (limit: Int, events: Int)? = nil
         // cancellation (another service of the group failed) ends the loop; what is queued is spooled
         while !Task.isCancelled {
             let (batch, shuttingDown) = state.withLock { state in
-                (Self.nextBatch(of: state.queue, limit: configuration.batchSize), state.shuttingDown)
+                let limit = min(configuration.batchSize, narrowed?.limit ?? .max)
+                return (
+                    Self.nextBatch(of: state.queue, limit: limit, maximumBodyBytes: state.bodyByteCap),
+                    state.shuttingDown
+                )
             }
             if shuttingDown && deadline == nil {
                 deadline = .now + .seconds(configuration.shutdownTimeout)
@@ -145,53 +108,143 @@ public final class EventSender: Service, Sendable {
                 continue
             }
             if let deadline, ContinuousClock.now >= deadline { return }
-            let outcome = await post(batch)
-            switch outcome {
+            // a split or a drop goes on at once; only a held batch waits out a backoff
+            switch await post(batch) {
             case .delivered(let commands):
                 remove(batch.count)
                 // commands first, so whoever waits for the sent count sees their effect
-                for command in commands { await onCommand(command) }
+                await run(commands)
                 stats.update { $0.eventsSent += batch.count }
                 sentSinceTrim += batch.count
                 backoff = initialBackoff
-            case .rejected(let status, let reason):
-                remove(batch.count)
-                stats.update { $0.eventsRejected += batch.count }
-                logRejection(status: status, reason: reason, count: batch.count)
-                backoff = initialBackoff
+                narrowed = Self.passed(batch.count, narrowed)
+            case .tooLarge(let status, let reason, let body):
+                if batch.count > 1 {
+                    narrowTooLarge(batch, reason: reason)
+                } else {
+                    reject(batch, status: status, reason: reason, body: body, why: "too large for the listener")
+                    narrowed = Self.passed(1, narrowed)
+                }
+            case .invalid(let status, let reason, let body):
+                if batch.count > 1 {
+                    narrowed = (max(1, batch.count / 2), batch.count)
+                    logger.notice(
+                        "listener refused a batch of \(batch.count) events as invalid: sending it in halves to find the invalid ones",
+                        metadata: ["answer": "\(reason)"]
+                    )
+                } else {
+                    reject(batch, status: status, reason: reason, body: body, why: "invalid")
+                    narrowed = Self.passed(1, narrowed)
+                }
+            case .unauthorized(_, let reason):
+                logRetry(reason: reason + "; check Username and Password", backoff: backoff, level: .error)
+                await pause(&backoff, until: deadline)
             case .retry(let reason):
-                stats.update { $0.retries += 1 }
-                logRetry(reason: reason, backoff: backoff)
-                var pause = jittered(backoff)
-                if let deadline { pause = min(pause, deadline - .now) }
-                if pause > .zero { await shutdownStarted.wait(timeout: pause) }
-                backoff = min(backoff * 2, maximumBackoff)
+                logRetry(reason: reason, backoff: backoff, level: .warning)
+                await pause(&backoff, until: deadline)
             }
         }
     }
 
+    /// Waits out a backoff (cut short by shutdown) and doubles it.
+    private func pause(_ backoff: inout Duration, until deadline: ContinuousClock.Instant?) async {
+        stats.update { $0.retries += 1 }
+        var pause = backoff * Double.random(in: 0.8...1.2)
+        if let deadline { pause = min(pause, deadline - .now) }
+        if pause > .zero { await shutdownStarted.wait(timeout: pause) }
+        backoff = min(backoff * 2, maximumBackoff)
+    }
+
+    /// The commands of one answer, run in order with bounds: as many as ``ListenerCommand/parse(body:)`` took (it
+    /// caps them), and one provideThrottlingState at most (one POST, with the normal Timeout), so one answer holds
+    /// the send loop for about one Timeout at most.
+    private func run(_ commands: [ListenerCommand]) async {
+        var postedState = false
+        for command in commands {
+            if command == .provideThrottlingState {
+                guard !postedState else { continue }
+                postedState = true
+            }
+            await onCommand(command)
+        }
+    }
+
+    /// The narrowing left after `count` more events of it passed; nil once the refused batch has gone.
+    private static func passed(_ count: Int, _ narrowed: (limit: Int, events: Int)?) -> (limit: Int, events: Int)? {
+        guard let narrowed, narrowed.events > count else { return nil }
+        return (narrowed.limit, narrowed.events - count)
+    }
+
+    /// A batch too large for the listener: later batches are kept to the size of its larger half, which sends it in
+    /// halves (and halves again if a half is refused too).
+    private func narrowTooLarge(_ batch: [BuiltEvent], reason: String) {
+        let size = Self.batchBodyBytes(batch)
+        let half = (batch.count + 1) / 2
+        let cap = max(Self.batchBodyBytes(Array(batch[..<half])), Self.batchBodyBytes(Array(batch[half...])))
+        state.withLock { $0.bodyByteCap = min($0.bodyByteCap ?? .max, cap) }
+        logger.notice(
+            "listener refused a batch of \(batch.count) events (\(size) bytes) as too large: sending batches of at most \(cap) bytes",
+            metadata: ["answer": "\(reason)"]
+        )
+    }
+
+    /// Drops a refused event for good: counted, logged (at most once per SendEventInterval per status) and written
+    /// to the rejected file.
+    private func reject(_ batch: [BuiltEvent], status: Int, reason: String, body: [UInt8], why: String) {
+        remove(batch.count)
+        stats.update { $0.eventsRejected += batch.count }
+        let failure = rejectedFile.write(batch, status: status, answer: body)
+        let ids = batch.prefix(5).map { LogText.escaped($0.eventId, limit: 60) }.joined(separator: ", ")
+        let kept = failure.map { "; not kept: \($0)" } ?? "; kept in \(rejectedFile.path)"
+        logLimited(
+            "rejected \(status)",
+            level: .error,
+            "listener refused \(batch.count) event(s) (\(ids)) as \(why), dropped\(kept): \(reason)"
+        )
+    }
+
     private func remove(_ count: Int) {
-        let depth = state.withLock { state -> Int in
+        let (depth, spoolError) = state.withLock { state -> (Int, AgentError?) in
             let removed = min(count, state.queue.count)
             state.queue.removeFirst(removed)
-            state.journal?.advance(removed)
+            var spoolError: AgentError? = nil
+            do throws(AgentError) {
+                try state.journal?.advance(removed, queue: state.queue)
+            } catch {
+                spoolError = error
+            }
             // a drained queue gives back the room a burst needed
             if state.queue.isEmpty { state.queue = Deque() }
-            return state.queue.count
+            return (state.queue.count, spoolError)
         }
+        if let spoolError { logSpoolError(spoolError) }
         stats.update { $0.queueDepth = depth }
     }
 
     /// The events at the head of the queue that go in the next POST: up to `limit`, all of the first one's domain
-    /// (7.x asks a batch to hold one domain, and the ONAP collector refuses mixed batches on every version).
-    static func nextBatch(of queue: some Collection<BuiltEvent>, limit: Int) -> [BuiltEvent] {
+    /// (7.x asks a batch to hold one domain, and the ONAP collector refuses mixed batches on every version), and
+    /// with `maximumBodyBytes` no more than fit in that many bytes (always at least one event).
+    static func nextBatch(
+        of queue: some Collection<BuiltEvent>,
+        limit: Int,
+        maximumBodyBytes: Int? = nil
+    ) -> [BuiltEvent] {
         guard let first = queue.first else { return [] }
         var batch = [first]
+        var bytes = batchBodyBytes(batch)
         for event in queue.dropFirst() {
             guard batch.count < limit, event.domain == first.domain else { break }
+            let more = event.eventJSON.utf8.count + 2
+            if let maximumBodyBytes, bytes + more > maximumBodyBytes { break }
             batch.append(event)
+            bytes += more
         }
         return batch
+    }
+
+    /// The size of the batch body `{"eventList": [e1, e2]}`.
+    static func batchBodyBytes(_ batch: [BuiltEvent]) -> Int {
+        batch.reduce(17) { $0 + $1.eventJSON.utf8.count } + max(0, batch.count - 1) * 2
     }
 
     /// The headers of every POST: Content-Type, and for 7.x the minor and patch version the events follow (the
@@ -205,19 +258,15 @@ public final class EventSender: Service, Sendable {
         return headers
     }
 
-    private func jittered(_ duration: Duration) -> Duration {
-        duration * Double.random(in: 0.8...1.2)
-    }
-
     /// One POST of one event (to the event URL) or several (to eventBatch).
-    func post(_ batch: [BuiltEvent]) async -> Outcome {
+    func post(_ batch: [BuiltEvent]) async -> ListenerAnswer {
         let single = batch.count == 1 && configuration.batchSize == 1
         let body = single ? batch[0].body : BuiltEvent.batchBody(batch)
         let url = single ? configuration.eventListenerURL : configuration.eventBatchURL
         return await post(body: Array(body.utf8), to: url)
     }
 
-    func post(body: [UInt8], to url: String) async -> Outcome {
+    func post(body: [UInt8], to url: String) async -> ListenerAnswer {
         let request = CurlRequest(
             method: "POST",
             url: url,
@@ -230,135 +279,74 @@ public final class EventSender: Service, Sendable {
         do {
             response = try await client.send(request)
         } catch {
-            return .retry(reason: "\(url) is not reachable: \(error.message)")
+            return .retry(reason: "\(url) is not reachable: \(LogText.escaped(error.message))")
         }
-        switch response.status {
-        case 200..<300:
-            let commands = ListenerCommand.parse(body: response.body)
-            guard configuration.vesVersion.hasCommandList else {
-                // 7.x has no command list: whatever the body says is ignored, and said once
-                if !commands.isEmpty, !ignoredCommandListLogged.exchange(true, ordering: .relaxed) {
-                    logger.warning(
-                        "\(url) answered with a commandList, which VES \(configuration.vesVersion.rawValue) does not have: ignored (logged once)"
-                    )
-                }
-                return .delivered(commands: [])
+        guard (200..<300).contains(response.status) else {
+            return ListenerAnswer.classify(status: response.status, body: response.body, url: url)
+        }
+        let commands = ListenerCommand.parse(body: response.body)
+        guard configuration.vesVersion.hasCommandList else {
+            // 7.x has no command list: whatever the body says is ignored, and said once
+            if !commands.isEmpty, !ignoredCommandListLogged.exchange(true, ordering: .relaxed) {
+                logger.warning(
+                    "\(url) answered with a commandList, which VES \(configuration.vesVersion.rawValue) does not have: ignored (logged once)"
+                )
             }
-            return .delivered(commands: commands)
-        case 408, 429, 500...599:
-            return .retry(reason: "\(url) answered \(response.status)\(Self.errorText(response))")
-        default:
-            return .rejected(
-                status: response.status,
-                reason: "\(url) answered \(response.status)\(Self.errorText(response))"
-            )
+            return .delivered(commands: [])
         }
+        return .delivered(commands: commands)
     }
 
-    /// The listener's `requestError` text, when the body has one.
-    static func errorText(_ response: CurlResponse) -> String {
-        guard let document = try? JSONParser().parse(response.body), let error = RequestError(json: document) else {
-            return ""
-        }
-        return ": \(error.messageId) \(error.renderedText)"
-    }
-
-    /// Posts the throttling state in force to `clientThrottlingState` (the provideThrottlingState command).
+    /// Posts the throttling state in force to `clientThrottlingState` (the provideThrottlingState command), with
+    /// the normal Timeout.
     public func postThrottlingState(_ body: JSONValue) async {
-        let outcome = await post(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
-        switch outcome {
+        let answer = await post(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
+        switch answer {
         case .delivered:
             logger.info("posted the throttling state", metadata: ["url": "\(configuration.throttlingStateURL)"])
-        case .retry(let reason), .rejected(_, let reason):
+        case .retry(let reason), .unauthorized(_, let reason), .tooLarge(_, let reason, _), .invalid(_, let reason, _):
             logger.warning("could not post the throttling state: \(reason)")
         }
     }
 
     // MARK: Logging
 
-    private func logRetry(reason: String, backoff: Duration) {
-        logger.warning(
-            "event not delivered, will retry: \(reason)",
+    /// One line per retry, that is per backoff step (never per event).
+    private func logRetry(reason: String, backoff: Duration, level: Logger.Level) {
+        logger.log(
+            level: level,
+            "events not delivered, held and retried: \(reason)",
             metadata: ["queue": "\(queueDepth)", "retryIn": "\(backoff)"]
         )
     }
 
-    /// Rejections are logged at most once per SendEventInterval per status, with how many were suppressed.
-    private func logRejection(status: Int, reason: String, count: Int) {
-        let interval = Duration.seconds(max(configuration.sendEventInterval, 1))
-        let now = ContinuousClock.now
-        let suppressed = rejectionLog.withLock { log -> Int? in
-            if let entry = log[status], now - entry.last < interval {
-                log[status] = (entry.last, entry.suppressed + count)
-                return nil
-            }
-            let suppressed = log[status]?.suppressed ?? 0
-            log[status] = (now, 0)
-            return suppressed
-        }
-        guard let suppressed else { return }
-        let hint = status == 401 || status == 403 ? " (check Username and Password)" : ""
-        logger.error(
-            "listener refused \(count) event(s), not retried\(hint): \(reason)",
-            metadata: suppressed > 0 ? ["alsoRefusedSinceLastLog": "\(suppressed)"] : [:]
+    func logSpoolError(_ error: AgentError) {
+        logLimited(
+            "spool",
+            level: .error,
+            "the spool could not be written: \(error.message); the events stay queued in memory and the whole queue is written again at the next change"
         )
     }
 
-    // MARK: Spool
-
-    /// Puts what an earlier run left in the spool (after a stop, a crash or a kill) at the front of the queue, and
-    /// opens the journal that keeps the queue on disk from now on.
-    func loadSpool() throws(AgentError) {
-        guard let directory = configuration.spoolDirectory else { return }
-        let events = try SpoolJournal.recover(directory: directory)
-        let queued = state.withLock { state in
-            state.queue.insert(contentsOf: events, at: 0)
-            return Array(state.queue)
-        }
-        let journal = try SpoolJournal(directory: directory, queued: queued)
-        state.withLock { $0.journal = journal }
-        stats.update {
-            $0.eventsUnspooled += events.count
-            $0.queueDepth = queued.count
-        }
-        if !events.isEmpty {
-            logger.info("read \(events.count) spooled events", metadata: ["spool": "\(journal.path)"])
-        }
-    }
-
-    /// At the end: what is still queued stays in the spool, compacted (or is counted as lost without one).
-    private func spoolRemaining() {
-        let (remaining, result) = state.withLock { state -> ([BuiltEvent], Result<String, AgentError>?) in
-            let remaining = Array(state.queue)
-            guard var journal = state.journal else { return (remaining, nil) }
-            defer {
-                journal.closeFiles()
-                state.journal = nil
+    /// Logs `message` at most once per SendEventInterval (at least a second) per `kind`, with how many lines were
+    /// left out since.
+    func logLimited(_ kind: String, level: Logger.Level, _ message: String) {
+        let interval = Duration.seconds(max(configuration.sendEventInterval, 1))
+        let now = ContinuousClock.now
+        let suppressed = lineLog.withLock { log -> Int? in
+            if let entry = log[kind], now - entry.last < interval {
+                log[kind] = (entry.last, entry.suppressed + 1)
+                return nil
             }
-            do throws(AgentError) {
-                try journal.rewrite(remaining)
-                return (remaining, .success(journal.path))
-            } catch {
-                return (remaining, .failure(error))
-            }
+            let suppressed = log[kind]?.suppressed ?? 0
+            log[kind] = (now, 0)
+            return suppressed
         }
-        guard !remaining.isEmpty else { return }
-        switch result {
-        case .none:
-            stats.update { $0.eventsDropped += remaining.count }
-            logger.error(
-                "\(remaining.count) events were not delivered before shutdown and are lost (set SpoolDirectory to keep them)"
-            )
-        case .some(.failure(let error)):
-            stats.update { $0.eventsDropped += remaining.count }
-            logger.error("\(error.message); \(remaining.count) events lost")
-        case .some(.success(let path)):
-            state.withLock { $0.queue.removeAll() }
-            stats.update {
-                $0.eventsSpooled += remaining.count
-                $0.queueDepth = 0
-            }
-            logger.notice("spooled \(remaining.count) undelivered events", metadata: ["spool": "\(path)"])
-        }
+        guard let suppressed else { return }
+        logger.log(
+            level: level,
+            "\(message)",
+            metadata: suppressed > 0 ? ["linesLeftOutSinceLast": "\(suppressed)"] : [:]
+        )
     }
 }
