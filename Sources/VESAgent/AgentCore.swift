@@ -76,6 +76,7 @@ public final class AgentCore: Sendable {
         mapping: MappingFile? = nil,
         stats: AgentStats,
         logger: Logger,
+        eventIds: EventIdCounter = EventIdCounter(),
         deliver: @escaping @Sendable ([BuiltEvent]) -> Void
     ) {
         self.configuration = configuration
@@ -89,7 +90,8 @@ public final class AgentCore: Sendable {
                 functionalRole: configuration.functionalRole,
                 guestRunning: configuration.guestRunning
             ),
-            typesDB: typesDB
+            typesDB: typesDB,
+            eventIds: eventIds
         )
         var specBuilder: ONAPEventBuilder? = nil
         if configuration.vesVersion != .ves11 {
@@ -105,7 +107,8 @@ public final class AgentCore: Sendable {
                     nfcNamingCode: configuration.nfcNamingCode,
                     nfVendorName: configuration.vesVersion == .ves721 ? configuration.nfVendorName : "",
                     timeZoneOffset: configuration.vesVersion == .ves721 ? configuration.timeZoneOffset : ""
-                )
+                ),
+                eventIds: eventIds
             )
         }
         decoder = Mutex(NetworkDecoder(securityLevel: configuration.securityLevel, authFile: authFile))
@@ -116,7 +119,9 @@ public final class AgentCore: Sendable {
                 specBuilder: specBuilder,
                 interval: configuration.sendEventInterval,
                 heartbeatInterval: specBuilder == nil || mapping != nil ? 0 : configuration.heartbeatInterval,
-                mapping: mapping.map { MappingRun(file: $0, typesDB: typesDB, hostname: configuration.hostname) }
+                mapping: mapping.map {
+                    MappingRun(file: $0, typesDB: typesDB, hostname: configuration.hostname, eventIds: eventIds)
+                }
             )
         )
     }

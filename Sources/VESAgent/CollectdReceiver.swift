@@ -73,6 +73,11 @@ public final class CollectdReceiver: Service, Sendable {
             mapping: mapping,
             stats: stats,
             logger: logger,
+            eventIds: try EventIdCounter.forRun(
+                spoolDirectory: configuration.spoolDirectory,
+                startSeconds: Self.wallSeconds(),
+                logger: logger
+            ),
             deliver: { sender.enqueue($0) }
         )
         parts.withLock { $0 = (core, sender) }

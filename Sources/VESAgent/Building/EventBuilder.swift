@@ -34,20 +34,21 @@ public struct EventBuilder: Sendable {
     public var settings: Settings
     public var typesDB: TypesDB
     public var throttling = ThrottlingPolicy()
-    private var lastEventId = 0
+    /// Numbers the events `1`, `2`, ... as the plugin did; a counter kept in the spool goes on after a restart.
+    let eventIds: EventIdCounter
     /// Types already noted as not in types.db: the note goes out once per type, not per series per tick (at
     /// most `maximumNotedTypes`, so names a sender keeps inventing cannot grow it).
     private var notedUnknownTypes: Set<String> = []
     static let maximumNotedTypes = 1000
 
-    public init(settings: Settings, typesDB: TypesDB) {
+    public init(settings: Settings, typesDB: TypesDB, eventIds: EventIdCounter = EventIdCounter()) {
         self.settings = settings
         self.typesDB = typesDB
+        self.eventIds = eventIds
     }
 
     private mutating func nextEventId() -> String {
-        lastEventId += 1
-        return String(lastEventId)
+        String(eventIds.take())
     }
 
     // MARK: Measurements

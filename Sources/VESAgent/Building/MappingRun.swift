@@ -14,16 +14,20 @@ struct MappingRun: Sendable {
     let file: MappingFile
     let typesDB: TypesDB
     let hostname: String
-    /// The last eventId issued (`{system.id}`).
-    private(set) var eventIds: UInt64 = 0
+    /// The last eventId issued (`{system.id}`), handed back to `counter` after each call so it goes on from there
+    /// after a restart.
+    private(set) var eventIds: UInt64
+    private let counter: EventIdCounter
     /// The latest value list of each series, in first-received order (nil: aged out, removed at the next tick).
     private var lists: [ValueList?] = []
     private var positions: [SeriesKey: Int] = [:]
 
-    init(file: MappingFile, typesDB: TypesDB, hostname: String) {
+    init(file: MappingFile, typesDB: TypesDB, hostname: String, eventIds: EventIdCounter = EventIdCounter()) {
         self.file = file
         self.typesDB = typesDB
         self.hostname = hostname
+        counter = eventIds
+        self.eventIds = eventIds.lastIssued
     }
 
     /// Series held.
@@ -57,16 +61,21 @@ struct MappingRun: Sendable {
         }
         var values: [MappingValue] = []
         for case let list? in lists { values += MappingValue.rows(of: list, typesDB: typesDB) }
-        return Self.convert(
-            file.measurements(values: values, now: now, settings: settings(interval), eventIds: &eventIds)
-        )
+        let output = file.measurements(values: values, now: now, settings: settings(interval), eventIds: &eventIds)
+        counter.issued(through: eventIds)
+        return Self.convert(output)
     }
 
     /// The fault events of one notification, built at once.
     mutating func faults(for notification: Notification, now: Double, interval: Double) -> EventBuilder.Output {
-        Self.convert(
-            file.faults(notification: notification, now: now, settings: settings(interval), eventIds: &eventIds)
+        let output = file.faults(
+            notification: notification,
+            now: now,
+            settings: settings(interval),
+            eventIds: &eventIds
         )
+        counter.issued(through: eventIds)
+        return Self.convert(output)
     }
 
     private func settings(_ interval: Double) -> MappingSettings {

@@ -42,11 +42,14 @@ struct ONAPEventBuilder: Sendable {
     private var sources: [String: SourceState] = [:]
     private var alarms = AlarmTable()
     private var ticks = 0
+    /// Puts the run's tag before the per-source ids after a restart, so they do not repeat an earlier run's.
+    let eventIds: EventIdCounter
 
-    init(settings: Settings, typesDB: TypesDB, header: HeaderConstants) {
+    init(settings: Settings, typesDB: TypesDB, header: HeaderConstants, eventIds: EventIdCounter = EventIdCounter()) {
         self.settings = settings
         self.typesDB = typesDB
         encoder = ONAPEncoder(version: settings.version, header: header)
+        self.eventIds = eventIds
     }
 
     // MARK: Measurements
@@ -160,7 +163,7 @@ struct ONAPEventBuilder: Sendable {
         let sequence = Self.count(&state, .measurement)
         let header = ONAPHeader(
             domain: .measurement,
-            eventId: "measurement" + Self.padded(sequence),
+            eventId: eventIds.tagged("measurement" + Self.padded(sequence)),
             eventName: eventName(.measurement, virtualMachine ? "VmMeasurements" : "HostMeasurements"),
             eventType: virtualMachine ? "guestOS" : hostEventType,
             sourceName: source,
@@ -204,7 +207,7 @@ struct ONAPEventBuilder: Sendable {
             if let again = alarms.raiseAgain(key) {
                 alarm = again
             } else {
-                let family = "fault" + Self.padded(Self.count(&state, .alarm))
+                let family = eventIds.tagged("fault" + Self.padded(Self.count(&state, .alarm)))
                 if let forgotten = alarms.raise(key, family: family, startEpochMicrosec: time) {
                     output.notes.append(
                         "\(alarms.capacity) alarms open: forgot the oldest (\(forgotten.plugin) of \(forgotten.host)); its OKAY will clear nothing"
@@ -281,7 +284,7 @@ struct ONAPEventBuilder: Sendable {
         let interval = Double(max(1, intervalSeconds))
         let header = ONAPHeader(
             domain: .heartbeat,
-            eventId: "heartbeat" + Self.padded(sequence),
+            eventId: eventIds.tagged("heartbeat" + Self.padded(sequence)),
             eventName: eventName(.heartbeat, nil),
             eventType: hostEventType,
             sourceName: source,
