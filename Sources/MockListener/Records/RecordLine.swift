@@ -11,13 +11,15 @@ struct RecordLine: Sendable {
     /// `],"event":...}` or `],"raw":...}`.
     private var tail: [UInt8]
 
-    init(_ record: EventRecord) {
-        let bytes = JSONValue.object(JSONObject(record.describingMembers)).jsonBytes()
-        middle = Array(bytes.dropFirst().dropLast(2))
+    init(_ record: EventRecord, parts: inout RecordLineParts) {
+        middle = parts.head(of: record)
+        parts.append(record.errors, to: &middle)
+        middle += RecordLineBytes.warningsStart
+        parts.append(record.warnings, to: &middle)
         hasWarnings = !record.warnings.isEmpty
         tail = [UInt8(ascii: "]")]
         if let event = record.event {
-            tail += Array(#","event":"#.utf8)
+            tail += RecordLineBytes.eventKey
             if let rawEvent = record.rawEvent, !rawEvent.contains(0x0A), !rawEvent.contains(0x0D) {
                 // the event's own bytes where it came as one line: number spellings and member order as sent
                 tail += rawEvent
@@ -26,7 +28,7 @@ struct RecordLine: Sendable {
             }
         }
         if let raw = record.raw {
-            tail += Array(#","raw":"#.utf8) + JSONValue.string(raw).jsonBytes()
+            tail += RecordLineBytes.rawKey + JSONValue.string(raw).jsonBytes()
         }
         tail.append(UInt8(ascii: "}"))
     }
@@ -38,9 +40,9 @@ struct RecordLine: Sendable {
 
     /// Appends the whole line (without its newline) to `buffer`; `receivedAt` is `quoted(_:)`'s.
     func write(into buffer: inout [UInt8], seq: Int, receivedAt: [UInt8], moreWarnings: [Violation]) {
-        buffer += Array(#"{"seq":"#.utf8)
+        buffer += RecordLineBytes.seqKey
         buffer += Array(String(seq).utf8)
-        buffer += Array(#","received_at":"#.utf8)
+        buffer += RecordLineBytes.receivedAtKey
         buffer += receivedAt
         buffer.append(UInt8(ascii: ","))
         buffer += middle
@@ -50,4 +52,69 @@ struct RecordLine: Sendable {
         }
         buffer += tail
     }
+}
+
+/// What the records of one request share, rendered once: the members before `errors` (kind, path, version,
+/// topic, status, validity) and the last violation message (a batch repeats the same one item after item).
+struct RecordLineParts {
+    private struct HeadKey: Equatable {
+        var kind: EventRecord.Kind
+        var path: String
+        var apiVersion: String?
+        var topic: String?
+        var status: Int
+        var valid: Bool
+    }
+
+    private var headKey: HeadKey?
+    private var headBytes: [UInt8] = []
+    private var message: String?
+    private var messageBytes: [UInt8] = []
+
+    /// `"kind":...,"valid":...,"errors":[`.
+    mutating func head(of record: EventRecord) -> [UInt8] {
+        let key = HeadKey(
+            kind: record.kind,
+            path: record.path,
+            apiVersion: record.apiVersion,
+            topic: record.topic,
+            status: record.status,
+            valid: record.valid
+        )
+        if key != headKey {
+            let members = record.describingMembers.filter { $0.0 != "errors" && $0.0 != "warnings" }
+            headBytes = Array(JSONValue.object(JSONObject(members)).jsonBytes().dropFirst().dropLast())
+            headBytes += RecordLineBytes.errorsStart
+            headKey = key
+        }
+        return headBytes
+    }
+
+    /// The violations as JSON objects separated by commas.
+    mutating func append(_ violations: [Violation], to buffer: inout [UInt8]) {
+        for (index, violation) in violations.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer += RecordLineBytes.pointerKey
+            buffer += JSONValue.string(violation.pointer).jsonBytes()
+            buffer += RecordLineBytes.messageKey
+            if violation.message != message {
+                messageBytes = JSONValue.string(violation.message).jsonBytes()
+                message = violation.message
+            }
+            buffer += messageBytes
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+/// The fixed pieces of a record line, made once.
+enum RecordLineBytes {
+    static let warningsStart = Array(#"],"warnings":["#.utf8)
+    static let eventKey = Array(#","event":"#.utf8)
+    static let rawKey = Array(#","raw":"#.utf8)
+    static let seqKey = Array(#"{"seq":"#.utf8)
+    static let receivedAtKey = Array(#","received_at":"#.utf8)
+    static let errorsStart = Array(#","errors":["#.utf8)
+    static let pointerKey = Array(#"{"pointer":"#.utf8)
+    static let messageKey = Array(#","message":"#.utf8)
 }

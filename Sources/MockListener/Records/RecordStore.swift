@@ -93,7 +93,8 @@ public final class RecordStore: Sendable {
     public func append(_ drafts: [EventRecord]) throws(ListenerError) -> [EventRecord] {
         guard !drafts.isEmpty else { return [] }
         // the costly rendering happens before any lock
-        let lines = drafts.map(RecordLine.init)
+        var parts = RecordLineParts()
+        let lines = drafts.map { RecordLine($0, parts: &parts) }
         var batchCounts = RecordCounts()
         var batchSummary = ListenerSummary(events: 0, valid: 0, invalid: 0, rejected: 0)
         for draft in drafts {
