@@ -63,6 +63,36 @@ struct ListenerAnswerTests {
         }
     }
 
+    @Test("events the listener names invalid are split out of their batch and kept in rejected")
+    func invalidEventsAreSplitOutAndKept() async throws {
+        // a schema no event of the agent meets: every event is answered 400 SVC0002 with its pointer
+        let schemaPath = try TemporaryFile.write(
+            #"{"properties": {"event": {"required": ["neverSent"]}, "eventList": {"items": {"required": ["neverSent"]}}}}"#,
+            suffix: ".json"
+        )
+        defer { try? FileManager.default.removeItem(atPath: schemaPath) }
+        let schema = try EventSchema.named(schemaPath)
+        try await Self.withSpool { spool in
+            try await Pipeline.run(
+                listener: { $0.schemaOverride = schema },
+                agent: {
+                    $0.spoolDirectory = spool
+                    $0.batchSize = 5
+                }
+            ) { pipeline in
+                try await pipeline.replay([Self.virtTrace])
+                await pipeline.stopAgent()
+                let stats = pipeline.agent.stats.snapshot
+                #expect(stats.eventsRejected == Self.virtEventCount, "each invalid event dropped once, alone")
+                #expect(stats.eventsSent == 0 && stats.retries == 0)
+            }
+            let text = try String(contentsOfFile: spool + "/rejected/ves-agent.rejected.jsonl", encoding: .utf8)
+            let lines = try text.split(separator: "\n").map { try JSONParser().parse(Array($0.utf8)) }
+            #expect(SendingTests.eventIds(lines.compactMap { $0["event"] }) == Array(1...Self.virtEventCount))
+            #expect(lines.allSatisfy { $0["answer"]?.stringValue?.contains("SVC0002") == true })
+        }
+    }
+
     /// Runs the trace through a listener that first answers with `faults`; every event must still arrive once, in
     /// order. Returns the agent's counters.
     static func deliverAll(after faults: [InjectedFault], logger: Logger = Pipeline.quietLogger) async throws
