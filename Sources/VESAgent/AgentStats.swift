@@ -10,9 +10,9 @@ public struct AgentCounters: Sendable, Equatable {
     public var eventsBuilt = 0
     /// Events the listener accepted.
     public var eventsSent = 0
-    /// Failed attempts that will be retried (connection refused, timeout, 5xx, 429).
+    /// Failed attempts that will be retried after a backoff (every answer but 2xx, body too large and invalid).
     public var retries = 0
-    /// Events the listener refused with a 4xx other than 429: not retried.
+    /// Events the listener refused for good (too large alone, or invalid): dropped, kept in the rejected file.
     public var eventsRejected = 0
     /// Events dropped because the queue was full.
     public var eventsDropped = 0
