@@ -117,8 +117,11 @@ echo "agent after restart: $(grep '^received ' "$out/agent-2.out" | tail -1)"
 
 python3 - "$out" "$built_at_kill" "$next_id" <<'PY'
 import json, sys
+from datetime import datetime
 out, built_at_kill, next_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 arrivals = []
+# when the listener's second run got its first record, and the last event the killed run had built
+back_at = backlog_done_at = None
 for number in (1, 2):
     with open(f"{out}/record-{number}.jsonl") as records:
         for line in records:
@@ -127,6 +130,11 @@ for number in (1, 2):
                 header = record["event"]["commonEventHeader"]
                 # a VM's 1.1 event names the host as sourceName and the VM as reportingEntityName
                 arrivals.append((int(header["eventId"]), header["sourceName"] + "/" + header["reportingEntityName"]))
+                if number == 2:
+                    at = datetime.fromisoformat(record["received_at"].replace("Z", "+00:00"))
+                    back_at = back_at or at
+                    if int(header["eventId"]) < next_id:
+                        backlog_done_at = at
 ids = [eventId for eventId, _ in arrivals]
 distinct = set(ids)
 duplicates = len(ids) - len(distinct)
@@ -153,6 +161,8 @@ for eventId, source in arrivals:
 print(f"events received {len(ids)}, distinct {len(distinct)}, duplicates {duplicates}")
 print(f"first run: eventIds 1..{first_run[-1] if first_run else 0} ({len(first_run)}; {built_at_kill} built when killed)")
 print(f"second run: eventIds {next_id}..{second_run[-1] if second_run else '-'} ({len(second_run)})")
+if back_at and backlog_done_at:
+    print(f"backlog of the killed run delivered {(backlog_done_at - back_at).total_seconds():.2f} s after the first event reached the returned listener")
 print(f"sources: {len(last)}, order per source: {'kept' if not any('arrived after' in p for p in problems) else 'BROKEN'}")
 for problem in problems:
     print("FAIL " + problem)

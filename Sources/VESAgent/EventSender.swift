@@ -128,9 +128,10 @@ public final class EventSender: Service, Sendable {
             case .invalid(let status, let reason, let body):
                 if batch.count > 1 {
                     narrowed = (max(1, batch.count / 2), batch.count)
-                    logger.notice(
-                        "listener refused a batch of \(batch.count) events as invalid: sending it in halves to find the invalid ones",
-                        metadata: ["answer": "\(reason)"]
+                    logLimited(
+                        "invalid batch",
+                        level: .notice,
+                        "listener refused a batch of \(batch.count) events as invalid: sending it in halves to find the invalid ones: \(reason)"
                     )
                 } else {
                     reject(batch, status: status, reason: reason, body: body, why: "invalid")
