@@ -1008,7 +1008,9 @@ def main():
     for case in sorted(per_case):
         counts = per_case[case]
         print(f"{case:<24}{sum(counts.values()):>9}  " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        if len(counts) > 1 or args.verbose:  # the forms of a case that did not all end alike
+        # the forms of a case that did not all end alike (all of them with --verbose; a case of many forms, such as
+        # the odd methods and paths, only then)
+        if args.verbose or (len(counts) > 1 and len(per_variant[case]) <= 12):
             for variant, vcounts in sorted(per_variant[case].items()):
                 print(f"    {variant[:40]:<40} " + ", ".join(f"{k} {v}" for k, v in sorted(vcounts.items())))
     for label, samples in (("hung", ctx.hung_samples), ("closed", ctx.closed_samples)):
