@@ -45,7 +45,11 @@ build=(swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,addr
 echo "building the fuzz targets (release, -sanitize=fuzzer,address; the first build takes several minutes)..."
 # the fuzz package caches its path dependency's file list; a touched manifest makes it look again
 touch Fuzz/Package.swift
-"${build[@]}" >"$work/build.log" 2>&1 || { grep -v "Cannot export local symbol" "$work/build.log" >&2; exit 2; }
+: >"$work/build.log"
+for product in fuzz-seeds "${targets[@]}"; do
+    "${build[@]}" --product "$product" >>"$work/build.log" 2>&1 \
+        || { grep -v "Cannot export local symbol" "$work/build.log" >&2; exit 2; }
+done
 bin="$("${build[@]}" --show-bin-path)"
 
 rm -rf "$work/seeds"
@@ -82,7 +86,7 @@ for target in "${targets[@]}"; do
     else
         status=1
         artifact=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
-        kind=$(grep -o -m1 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): [a-z-]+' "$log" || true)
+        kind=$(grep -o -m1 -E 'ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer): .*' "$log" || true)
         echo "FAIL $line"
         echo "     ${kind:-exit status $result}; input: ${artifact:-none written}; log: $log"
         grep -m3 -E 'Fatal error|Precondition failed|SUMMARY' "$log" | sed 's/^/     /' || true
