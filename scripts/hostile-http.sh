@@ -22,6 +22,7 @@ Usage: scripts/hostile-http.sh [options] [-- listener options]
                           is hung (default 5)
   --seed N                random seed of the mix (default 15)
   --only CASES            only these cases, comma-separated (names as in the summary table)
+  --skip CASES            leave these cases out (e.g. --skip slowloris-body)
   --out DIR               record, listener output and summary.json (default out/hostile)
   --verbose               break every case down by its forms
   -h, --help              this text
@@ -41,6 +42,7 @@ idle_connections=2000
 idle_timeout=5
 seed=15
 only=""
+skip=""
 out="out/hostile"
 verbose=()
 listener_args=()
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
         --idle-timeout) idle_timeout="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
+        --skip) skip="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --verbose) verbose=(--verbose); shift ;;
         -h | --help) usage; exit 0 ;;
@@ -111,7 +114,7 @@ status=0
 python3 scripts/hostile_http.py --url "$url" --pid "$listener_pid" --record "$out/record.jsonl" \
     --requests "$requests" --concurrency "$concurrency" --idle-connections "$idle_connections" \
     --idle-timeout "$idle_timeout" --seed "$seed" --max-records "$max_records" --json "$out/summary.json" \
-    ${only:+--only "$only"} ${verbose[@]+"${verbose[@]}"} || status=1
+    ${only:+--only "$only"} ${skip:+--skip "$skip"} ${verbose[@]+"${verbose[@]}"} || status=1
 
 # A clean stop: SIGTERM, the listener's report, exit status 0 (no --strict), within 30 s.
 if kill -0 "$listener_pid" 2>/dev/null; then

@@ -825,7 +825,8 @@ class Context:
 
 async def run(ctx, args):
     rng = ctx.rng
-    chosen = [c for c in CASES if not args.only or c[0] in args.only.split(",")]
+    chosen = [c for c in CASES if (not args.only or c[0] in args.only.split(","))
+              and c[0] not in (args.skip or "").split(",")]
     names = [c[0] for c in chosen]
     weights = [c[1] for c in chosen]
     functions = {c[0]: c[2] for c in CASES}
@@ -966,9 +967,15 @@ def main():
     parser.add_argument("--max-records", type=int, default=100_000,
                         help="the listener's maxRecords: only the newest this many records are checked in memory")
     parser.add_argument("--only", help="send only these cases (comma-separated names from the summary's table)")
+    parser.add_argument("--skip", help="leave these cases out (comma-separated)")
     parser.add_argument("--verbose", action="store_true", help="break every case down by its forms")
     parser.add_argument("--json", help="write the summary as JSON to this file too")
     args = parser.parse_args()
+    known = {c[0] for c in CASES}
+    for option in (args.only, args.skip):
+        unknown = [name for name in (option or "").split(",") if name and name not in known]
+        if unknown:
+            parser.error(f"unknown case {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
     url = urllib.parse.urlsplit(args.url)
     ctx = Context()
