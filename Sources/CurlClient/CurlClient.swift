@@ -37,6 +37,10 @@ public struct CurlResponse: Sendable {
     /// Header lines of the final response, in order.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The body was longer than ``CurlClientConfiguration/maximumResponseBytes`` and was not read: `body` is empty,
+    /// the status and headers are the server's. An answer whose status is known is still an answer (a 202 with a
+    /// huge body delivered the events), so the caller decides instead of retrying forever.
+    public var bodyOmitted = false
 
     /// The first header with this name, compared case-insensitively.
     public func header(_ name: String) -> String? {
@@ -51,7 +55,7 @@ public struct CurlResponse: Sendable {
 /// A transfer that did not produce an HTTP answer (refused, timed out, TLS failure, an answer too large...).
 public struct CurlError: Error, Sendable, CustomStringConvertible {
     /// libcurl's `CURLcode`: 23 (`CURLE_WRITE_ERROR`) or 63 (`CURLE_FILESIZE_EXCEEDED`) for a body over
-    /// ``CurlClientConfiguration/maximumResponseBytes``, 43 (`CURLE_BAD_FUNCTION_ARGUMENT`) for a timeout out of
+    /// ``CurlClientConfiguration/maximumResponseBytes`` before any status line, 43 (`CURLE_BAD_FUNCTION_ARGUMENT`) for a timeout out of
     /// range.
     public var code: Int
     public var message: String
@@ -73,8 +77,8 @@ public struct CurlClientConfiguration: Sendable {
     public var verifyPeer: Bool
     /// A PEM bundle to verify against instead of the system store.
     public var caCertificatePath: String?
-    /// The most response body bytes buffered; a longer answer fails the request, so a peer cannot make the
-    /// client buffer without bound.
+    /// The most response body bytes buffered; a longer body is not read (``CurlResponse/bodyOmitted``), so a
+    /// peer cannot make the client buffer without bound.
     public var maximumResponseBytes: Int
 
     /// Timeouts a request accepts, in seconds: at least a millisecond (0 ms would mean none to curl), at most a
@@ -220,6 +224,11 @@ private struct EasyHandle: ~Copyable {
         }
         guard result == CURLE_OK else {
             if sink.overflowed || result == CURLE_FILESIZE_EXCEEDED {
+                var status = 0
+                _ = ves_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+                if (100...599).contains(status) {
+                    return CurlResponse(status: status, headers: sink.headers, body: [], bodyOmitted: true)
+                }
                 throw CurlError(
                     code: Int(result.rawValue),
                     message: "the answer's body is larger than \(configuration.maximumResponseBytes) bytes: not read"

@@ -63,17 +63,15 @@ extension ReplayOptions {
 
     /// The password in the first line of `path` (the line end stripped), for `--password-file`.
     public static func password(fromFile path: String) throws(ReplayError) -> String {
-        let text: String
+        let line: [UInt8]
         do {
-            text = String(decoding: try FileBytes.read(path), as: UTF8.self)
+            line = try FileBytes.firstLine(path)
         } catch {
-            throw ReplayError(code: .option, message: "--password-file: \(error.message)")
+            throw ReplayError(code: .option, message: "--password-file: cannot read '\(path)': \(error.message)")
         }
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let password = line.hasSuffix("\r") ? line.dropLast() : line
-        guard !password.isEmpty else {
+        guard !line.isEmpty else {
             throw ReplayError(code: .option, message: "--password-file: the first line of '\(path)' is empty")
         }
-        return String(password)
+        return String(decoding: line, as: UTF8.self)
     }
 }

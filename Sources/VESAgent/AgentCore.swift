@@ -361,6 +361,9 @@ public final class AgentCore: Sendable {
         finish(events: output.events, notes: output.notes)
     }
 
+    /// The most new notes logged per tick.
+    static let maximumNotesPerTick = 20
+
     private func finish(events: [BuiltEvent], notes: [String]) {
         if !notes.isEmpty {
             let fresh = state.withLock { state -> [String] in
@@ -368,7 +371,12 @@ public final class AgentCore: Sendable {
                 state.lastNotes = Set(notes)
                 return Array(fresh)
             }
-            for note in fresh.sorted() { logger.warning("\(note)") }
+            // at most a screenful per tick: a sender inventing names cannot turn notes into a log flood
+            let shown = fresh.sorted().prefix(Self.maximumNotesPerTick)
+            for note in shown { logger.warning("\(note)") }
+            if fresh.count > shown.count {
+                logger.warning("\(fresh.count - shown.count) more notes like these in this tick were not logged")
+            }
         }
         if !events.isEmpty { deliver(events) }
     }

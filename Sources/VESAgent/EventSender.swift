@@ -285,6 +285,11 @@ public final class EventSender: Service, Sendable {
         guard (200..<300).contains(response.status) else {
             return ListenerAnswer.classify(status: response.status, body: response.body, url: url)
         }
+        if response.bodyOmitted {
+            // delivered all the same: sending the events again would get the same answer forever
+            logger.warning("\(url) answered \(response.status) with a body too large to read: its commands are ignored")
+            return .delivered(commands: [])
+        }
         let commands = ListenerCommand.parse(body: response.body)
         guard configuration.vesVersion.hasCommandList else {
             // 7.x has no command list: whatever the body says is ignored, and said once

@@ -115,4 +115,33 @@ struct BadInputTests {
             #expect(try await harness.records("kind=event").count == 1)
         }
     }
+
+    @Test("a body sent a byte at a time is cut off at the idle timeout of its head, not held for ever")
+    func slowBodyIsCutOff() async throws {
+        try await ListenerHarness.run(configure: { $0.idleTimeoutSeconds = 2 }) { harness in
+            let slow = try RawConnection(port: harness.port)
+            try slow.send(
+                "POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{\"event\":"
+            )
+            // one byte every half second keeps the idle timer from ever firing: only the body deadline ends it
+            let drip = Task.detached { () -> Int in
+                var sent = 0
+                while sent < 60, slow.trySend(" ") {
+                    sent += 1
+                    try? await Task.sleep(for: .milliseconds(500))
+                }
+                return sent
+            }
+            let answer = try await slow.receiveAll()
+            let sent = await drip.value
+            // closed while the client was still sending (60 drips would take 30 s)
+            #expect(sent < 60)
+            #expect(!answer.contains("202"))
+            let response = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(response.status == 202)
+            #expect(try await harness.records("kind=event").count == 1)
+            #expect(harness.listener.store.nonEventRequests == 1)
+        }
+    }
 }

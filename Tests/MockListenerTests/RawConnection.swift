@@ -6,8 +6,9 @@ import TestSupport
     import Darwin
 #endif
 
-/// A bare TCP connection to 127.0.0.1, for clients that misbehave on purpose.
-final class RawConnection {
+/// A bare TCP connection to 127.0.0.1, for clients that misbehave on purpose. One thread may send while another
+/// reads (a socket allows that); `close` is for when both are done, so the descriptor is not guarded.
+final class RawConnection: @unchecked Sendable {
     private var descriptor: Int32
 
     init(port: Int) throws {
@@ -34,6 +35,13 @@ final class RawConnection {
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else { throw RawConnectionError(message: "write failed: errno \(errno)") }
+    }
+
+    /// Sends without raising SIGPIPE; false once the server has closed the connection.
+    func trySend(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return written == bytes.count
     }
 
     /// Reads until the server closes the connection (or the 20 s receive timeout). The blocking reads run off the

@@ -64,11 +64,13 @@ extension ListenerResponder {
             return answer
         }
         let body: [UInt8]
-        switch try await readBody(request, path: path) {
+        switch try await readBody(request, context: context) {
         case .bytes(let bytes):
             body = bytes
         case .tooLarge(let raw):
             return reject(.badRequest, .messageTooLarge, path: path, route: route, raw: raw)
+        case .timedOut:
+            return bodyTimedOut()
         }
         let document: JSONValue
         do {

@@ -122,11 +122,13 @@ struct ListenerResponder: HTTPResponder {
         }
 
         let body: [UInt8]
-        switch try await readBody(request, path: path) {
+        switch try await readBody(request, context: context) {
         case .bytes(let bytes):
             body = bytes
         case .tooLarge(let raw):
             return reject(.badRequest, .messageTooLarge, path: path, route: route, raw: raw)
+        case .timedOut:
+            return bodyTimedOut()
         }
         if let contentType, !Self.isJSON(contentType: contentType) {
             let error = RequestError.serviceError(
@@ -171,19 +173,51 @@ struct ListenerResponder: HTTPResponder {
         case bytes([UInt8])
         /// Over `--max-body`; what was read, cut for the record.
         case tooLarge(raw: String)
+        /// Not complete within the idle timeout of its head: the connection was closed.
+        case timedOut
     }
 
-    /// The body, read up to the configured limit.
-    func readBody(_ request: Request, path: String) async throws -> BodyRead {
-        var body: [UInt8] = []
-        for try await chunk in request.body {
-            if body.count + chunk.readableBytes > configuration.maxBodyBytes {
-                body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
-                return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self))
+    /// The body, read up to the configured limit, and complete within `--idle-timeout` seconds of the request's
+    /// head. The idle timer alone restarts with every byte, so a client sending one byte a second would hold its
+    /// connection (and a task) for ever; past the deadline the connection is closed and nothing is recorded.
+    func readBody(_ request: Request, context: Context) async throws -> BodyRead {
+        let channel = context.channel
+        let seconds = max(1, min(configuration.idleTimeoutSeconds, 86_400))
+        let deadline = Task {
+            do {
+                try await Task.sleep(for: .seconds(seconds))
+            } catch {
+                return false
             }
-            body += chunk.readableBytesView
+            channel.close(promise: nil)
+            return true
         }
+        var body: [UInt8] = []
+        var tooLarge = false
+        do {
+            for try await chunk in request.body {
+                if body.count + chunk.readableBytes > configuration.maxBodyBytes {
+                    body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
+                    tooLarge = true
+                    break
+                }
+                body += chunk.readableBytesView
+            }
+        } catch {
+            deadline.cancel()
+            if await deadline.value { return .timedOut }
+            throw error
+        }
+        deadline.cancel()
+        if await deadline.value { return .timedOut }
+        if tooLarge { return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)) }
         return .bytes(body)
+    }
+
+    /// The answer to a body that missed its deadline: its connection is already closed, so this is only counted.
+    func bodyTimedOut() -> Response {
+        store.countNonEvent(status: 408)
+        return Response(status: .requestTimeout, headers: [.connection: "close"])
     }
 
     func parse(_ body: [UInt8]) throws(JSONParseError) -> JSONValue {

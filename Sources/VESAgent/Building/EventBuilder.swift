@@ -214,15 +214,33 @@ public struct EventBuilder: Sendable {
         }
     }
 
+    /// The most additionalMeasurements groups in one event. A host with many CPUs, disks and interfaces has a few
+    /// thousand series; a sender inventing names could otherwise make one event of many megabytes, which a
+    /// listener refuses whole (POL9003), the real measurements in it with it.
+    static let maximumAdditionalGroups = 5000
+
     /// The plugin's `fill_additional_measurements`: one group per updated series of the other plugins, values
-    /// as `str()`, each series marked as read.
+    /// as `str()`, each series marked as read; at most ``maximumAdditionalGroups`` of them.
     private mutating func additionalMeasurements(
         cache: inout ValueCache,
         excluding excluded: Set<String>,
         output: inout Output
     ) -> [MeasurementGroup] {
         var groups: [MeasurementGroup] = []
+        var leftOut = 0
+        defer {
+            if leftOut > 0 {
+                output.notes.append(
+                    "\(leftOut) updated series left out of additionalMeasurements: an event holds at most "
+                        + "\(Self.maximumAdditionalGroups) groups, so it stays under a listener's body limit"
+                )
+            }
+        }
         for (plugin, series) in cache.takeUpdated(excluding: excluded) {
+            guard groups.count < Self.maximumAdditionalGroups else {
+                leftOut += 1
+                continue
+            }
             var name = plugin
             let pluginInstance = cache.name(series.key.pluginInstance)
             let typeInstance = cache.name(series.key.typeInstance)

@@ -140,7 +140,16 @@ struct MeasurementMapper {
     private mutating func finish(_ content: inout MeasurementContent) {
         content.additional = additional.groups
         for type in additional.unknownTypes.sorted() {
-            notes.append("type \(type) is not in types.db: its values in additionalMeasurements are named by position")
+            notes.append(
+                "type \(LogText.escaped(type, limit: 100)) is not in types.db: its values in additionalMeasurements "
+                    + "are named by position"
+            )
+        }
+        if additional.leftOut > 0 {
+            notes.append(
+                "\(additional.leftOut) series left out of additionalMeasurements: an event holds at most "
+                    + "\(EventBuilder.maximumAdditionalGroups) groups, so it stays under a listener's body limit"
+            )
         }
     }
 
@@ -411,6 +420,8 @@ struct AdditionalMeasurements {
     private(set) var groups: [NamedValues] = []
     /// Types types.db does not know: their data sources are named by position.
     private(set) var unknownTypes: Set<String> = []
+    /// Series not added because the event already holds ``EventBuilder/maximumAdditionalGroups`` groups.
+    private(set) var leftOut = 0
     private var positions: [String: Int] = [:]
 
     mutating func add(_ series: CollectdSeries, typesDB: TypesDB, only: Int? = nil) {
@@ -419,13 +430,17 @@ struct AdditionalMeasurements {
         if let known = positions[name] {
             position = known
         } else {
+            guard groups.count < EventBuilder.maximumAdditionalGroups else {
+                leftOut += 1
+                return
+            }
             position = groups.count
             positions[name] = position
             groups.append(NamedValues(name: name))
         }
         let values = series.current
         let sources = typesDB.dataSources(of: series.type)
-        if sources == nil { unknownTypes.insert(series.type) }
+        if sources == nil, unknownTypes.count < EventBuilder.maximumNotedTypes { unknownTypes.insert(series.type) }
         let single = sources.map { $0.count == 1 && $0[0].name == "value" } ?? (values.count == 1)
         for index in 0..<values.count where only == nil || only == index {
             var parts = [series.type, series.typeInstance]
