@@ -108,6 +108,7 @@ ves_trap_cleanup hostile-http
 listener_pid=$!
 ves_track "$listener_pid"
 url="$(ves_first_line "$out/listener.out" "$listener_pid" | sed 's/^listening on //')" || exit 2
+[ -n "$url" ] || { echo "hostile-http: ves-listener gave no address; see $out/listener.err" >&2; exit 2; }
 echo "ves-listener $bin (pid $listener_pid) on $url, idle timeout ${idle_timeout} s; ulimit -n $(ulimit -n)"
 
 status=0

@@ -63,7 +63,8 @@ ves_trap_cleanup() { # $1: name for the interruption message
 # Waits for a program's first stdout line (the address it listens on) and prints it.
 ves_first_line() { # $1 stdout file, $2 pid
     for _ in $(seq 200); do
-        [ -s "$1" ] && { head -1 "$1"; return 0; }
+        # a whole line: a program's first write may still be under way when the file stops being empty
+        [ -s "$1" ] && [ "$(wc -l <"$1")" -ge 1 ] && { head -1 "$1"; return 0; }
         kill -0 "$2" 2>/dev/null || break
         sleep 0.05
     done

@@ -116,7 +116,7 @@ struct BadInputTests {
         }
     }
 
-    @Test("a body sent a byte at a time is cut off at the idle timeout of its head, not held for ever")
+    @Test("a body dripping two bytes a second is cut off after the idle timeout's grace, not held for ever")
     func slowBodyIsCutOff() async throws {
         try await ListenerHarness.run(configure: { $0.idleTimeoutSeconds = 2 }) { harness in
             let slow = try RawConnection(port: harness.port)
@@ -142,6 +142,32 @@ struct BadInputTests {
             #expect(response.status == 202)
             #expect(try await harness.records("kind=event").count == 1)
             #expect(harness.listener.store.nonEventRequests == 1)
+        }
+    }
+
+    @Test("a slow but steady body (200 bytes a second, longer than the idle timeout) is still answered")
+    func slowSteadyBodyIsAnswered() async throws {
+        try await ListenerHarness.run(configure: { $0.idleTimeoutSeconds = 1 }) { harness in
+            let body = Array(SampleEvents.body(SampleEvents.fault()).utf8)
+            let connection = try RawConnection(port: harness.port)
+            try connection.send(
+                "POST /eventListener/v1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: \(body.count)\r\n\r\n"
+            )
+            let pieces = stride(from: 0, to: body.count, by: 20).map {
+                String(decoding: body[$0..<min($0 + 20, body.count)], as: UTF8.self)
+            }
+            #expect(Double(pieces.count) * 0.1 > 1.5, "the body takes longer than the idle timeout")
+            let sender = Task.detached { () -> Bool in
+                for piece in pieces {
+                    guard connection.trySend(piece) else { return false }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                return true
+            }
+            let answer = try await connection.receiveAll()
+            #expect(await sender.value)
+            #expect(answer.hasPrefix("HTTP/1.1 202"))
         }
     }
 }

@@ -3,6 +3,7 @@ import JSON
 import JSONSchema
 import Logging
 import NIOCore
+import Synchronization
 import VESModel
 
 /// Answers every request: the VES event routes, the test-control API and the health check.
@@ -173,19 +174,31 @@ struct ListenerResponder: HTTPResponder {
         case bytes([UInt8])
         /// Over `--max-body`; what was read, cut for the record.
         case tooLarge(raw: String)
-        /// Not complete within the idle timeout of its head: the connection was closed.
+        /// Arrived slower than ``ListenerResponder/minimumBodyRate`` after the grace: the connection was closed.
         case timedOut
     }
 
-    /// The body, read up to the configured limit, and complete within `--idle-timeout` seconds of the request's
-    /// head. The idle timer alone restarts with every byte, so a client sending one byte a second would hold its
-    /// connection (and a task) for ever; past the deadline the connection is closed and nothing is recorded.
+    /// The slowest a request body may arrive, in bytes a second on average, once `--idle-timeout` has passed
+    /// since its head: the rate below which a body is closed, as servers that defend against slow bodies do.
+    static let minimumBodyRate = 64.0
+
+    /// The body, read up to the configured limit. The idle timer alone restarts with every byte, so a client
+    /// sending a byte every few seconds would hold its connection (and a task) for ever; after `--idle-timeout`
+    /// seconds of grace the body must have kept ``minimumBodyRate`` on average, or the connection is closed and
+    /// nothing is recorded.
     func readBody(_ request: Request, context: Context) async throws -> BodyRead {
         let channel = context.channel
-        let seconds = max(1, min(configuration.idleTimeoutSeconds, 86_400))
-        let deadline = Task {
+        let grace = Double(max(1, min(configuration.idleTimeoutSeconds, 86_400)))
+        let progress = BodyProgress()
+        let watchdog = Task {
+            let start = ContinuousClock.now
             do {
-                try await Task.sleep(for: .seconds(seconds))
+                try await Task.sleep(for: .seconds(grace))
+                while true {
+                    let late = (ContinuousClock.now - start).seconds - grace
+                    if Double(progress.bytes.load(ordering: .relaxed)) < Self.minimumBodyRate * late { break }
+                    try await Task.sleep(for: .seconds(1))
+                }
             } catch {
                 return false
             }
@@ -196,6 +209,7 @@ struct ListenerResponder: HTTPResponder {
         var tooLarge = false
         do {
             for try await chunk in request.body {
+                progress.bytes.add(chunk.readableBytes, ordering: .relaxed)
                 if body.count + chunk.readableBytes > configuration.maxBodyBytes {
                     body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
                     tooLarge = true
@@ -204,12 +218,12 @@ struct ListenerResponder: HTTPResponder {
                 body += chunk.readableBytesView
             }
         } catch {
-            deadline.cancel()
-            if await deadline.value { return .timedOut }
+            watchdog.cancel()
+            if await watchdog.value { return .timedOut }
             throw error
         }
-        deadline.cancel()
-        if await deadline.value { return .timedOut }
+        watchdog.cancel()
+        if await watchdog.value { return .timedOut }
         if tooLarge { return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)) }
         return .bytes(body)
     }
@@ -332,4 +346,14 @@ extension Substring {
         while result.last == " " || result.last == "\t" { result = result.dropLast() }
         return result
     }
+}
+
+/// How much of a request body has arrived, for the watchdog that closes bodies sent too slowly.
+final class BodyProgress: Sendable {
+    let bytes = Atomic<Int>(0)
+}
+
+extension Duration {
+    /// The duration in seconds, for rates.
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
