@@ -44,9 +44,10 @@ struct RejectedEventFile: Sendable {
         let file = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard file >= 0 else { return "cannot open \(path): \(SpoolJournal.reason(errno))" }
         defer { _ = close(file) }
-        var info = stat()
-        guard fstat(file, &info) == 0 else { return "cannot read \(path): \(SpoolJournal.reason(errno))" }
-        guard Int64(info.st_size) < Self.maximumBytes else {
+        guard let size = FileStatus.size(of: file) else {
+            return "cannot read \(path): \(SpoolJournal.reason(errno))"
+        }
+        guard size < Self.maximumBytes else {
             return "\(path) has reached \(Self.maximumBytes / 1024 / 1024) MiB; move it away to keep more"
         }
         let answerText = String(decoding: answer.prefix(Self.answerBytes), as: UTF8.self)
@@ -67,10 +68,11 @@ struct RejectedEventFile: Sendable {
         if mkdir(folder, 0o700) != 0 && errno != EEXIST {
             return "cannot create \(folder): \(SpoolJournal.reason(errno))"
         }
-        var info = stat()
-        guard lstat(folder, &info) == 0 else { return "cannot read \(folder): \(SpoolJournal.reason(errno))" }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else { return "\(folder) is not a folder" }
-        guard info.st_uid == getuid() else { return "\(folder) belongs to another user" }
-        return nil
+        switch FileStatus.folder(folder) {
+        case .ownFolder: return nil
+        case .notFolder: return "\(folder) is not a folder"
+        case .otherOwner: return "\(folder) belongs to another user"
+        case .unreadable(let number): return "cannot read \(folder): \(SpoolJournal.reason(number))"
+        }
     }
 }
