@@ -2,6 +2,7 @@ import Collectd
 import JSON
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import VESAgent
@@ -43,7 +44,7 @@ struct ListenerCommandLimitTests {
         }
     }
 
-    static func core(stats: AgentStats, log: CapturedLines) -> AgentCore {
+    static func core(stats: AgentStats, log: CapturedLog) -> AgentCore {
         var configuration = AgentConfiguration()
         configuration.clock = .trace
         configuration.sendEventInterval = 15
@@ -60,7 +61,7 @@ struct ListenerCommandLimitTests {
     @Test("a refused interval leaves the interval, is counted and warned about once a minute")
     func refusedIntervalIsCountedAndWarned() {
         let stats = AgentStats()
-        let log = CapturedLines()
+        let log = CapturedLog()
         let core = Self.core(stats: stats, log: log)
         #expect(core.apply(.measurementIntervalChange(seconds: 60)))
         for seconds in [Double.infinity, .nan, 0, 1e-9, 1e30, -1, 86_401] {
@@ -70,10 +71,10 @@ struct ListenerCommandLimitTests {
         #expect(core.interval == 60)
         #expect(stats.snapshot.intervalChangesRefused == 8)
         #expect(stats.snapshot.summary.hasSuffix("; refused: 8 interval changes"))
-        let warnings = log.lines.filter { $0.contains("ignoring a measurementIntervalChange") }
+        let warnings = log.messages.filter { $0.contains("ignoring a measurementIntervalChange") }
         #expect(warnings.count == 1, "one warning a minute: \(warnings)")
         #expect(warnings.first?.contains("it stays 60 s") == true)
-        #expect(!log.lines.contains { $0.contains("\n") })
+        #expect(!log.messages.contains { $0.contains("\n") })
     }
 
     @Test("an answer gives at most 100 commands and one throttling-state post")
@@ -95,17 +96,17 @@ struct ListenerCommandLimitTests {
         #expect(commands.last == .ignoredEntries(count: 20))
 
         let stats = AgentStats()
-        let log = CapturedLines()
+        let log = CapturedLog()
         let core = Self.core(stats: stats, log: log)
         #expect(!core.apply(.ignoredEntries(count: 20)))
         #expect(stats.snapshot.commandsIgnored == 20)
-        #expect(log.lines.contains { $0.contains("ignored 20 listener commands") })
+        #expect(log.messages.contains { $0.contains("ignored 20 listener commands") })
     }
 
     @Test("at most 100 domains are throttled at once")
     func atMost100DomainsAreThrottled() {
         let stats = AgentStats()
-        let log = CapturedLines()
+        let log = CapturedLog()
         let core = Self.core(stats: stats, log: log)
         for index in 0..<105 {
             let specification = ThrottlingPolicy.DomainSpecification(
@@ -124,32 +125,5 @@ struct ListenerCommandLimitTests {
         let ended = policy.set(.init(eventDomain: "domain1", suppressedFieldNames: [], suppressedPairs: []))
         let added = policy.set(.init(eventDomain: "domain200", suppressedFieldNames: ["x"], suppressedPairs: []))
         #expect(changed && !refused && ended && added)
-    }
-}
-
-/// Log lines kept for checks (message and metadata), in order.
-final class CapturedLines: Sendable {
-    private let stored = Mutex<[String]>([])
-
-    var lines: [String] { stored.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "captured") { _ in Handler(owner: self) }
-    }
-
-    struct Handler: LogHandler {
-        let owner: CapturedLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let line = "\(event.level) \(event.message)"
-            owner.stored.withLock { $0.append(line) }
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Collectd
 import JSON
+import TestSupport
 import Testing
 
 @testable import VESAgent
@@ -38,7 +39,7 @@ struct TraceClockLimitTests {
             typesDB: .systemOrBuiltIn(),
             authFile: nil,
             stats: stats,
-            logger: CapturedLines().logger,
+            logger: CapturedLog().logger,
             deliver: { events in sent.append(events.compactMap { try? JSONParser().parse($0.eventJSON) }) }
         )
         return (core, stats, sent)
