@@ -1,3 +1,5 @@
+import Platform
+
 /// Decides when each step of a trace goes out: at the recorded pace divided by `speed`, never faster than `rate`
 /// value lists per second. It sleeps only when it is ahead by more than a millisecond, so `--speed max` costs nothing.
 public struct Pacer: Sendable {
@@ -52,9 +54,4 @@ public struct Pacer: Sendable {
         guard let start else { return 0 }
         return (clock.now - start).inSeconds
     }
-}
-
-extension Duration {
-    /// The duration as seconds, for summaries and rates.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -3,6 +3,7 @@ import JSON
 import JSONSchema
 import Logging
 import NIOCore
+import Platform
 import Synchronization
 import VESModel
 
@@ -195,7 +196,7 @@ struct ListenerResponder: HTTPResponder {
             do {
                 try await Task.sleep(for: .seconds(grace))
                 while true {
-                    let late = (ContinuousClock.now - start).seconds - grace
+                    let late = (ContinuousClock.now - start).inSeconds - grace
                     if Double(progress.bytes.load(ordering: .relaxed)) < Self.minimumBodyRate * late { break }
                     try await Task.sleep(for: .seconds(1))
                 }
@@ -351,9 +352,4 @@ extension Substring {
 /// How much of a request body has arrived, for the watchdog that closes bodies sent too slowly.
 final class BodyProgress: Sendable {
     let bytes = Atomic<Int>(0)
-}
-
-extension Duration {
-    /// The duration in seconds, for rates.
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
