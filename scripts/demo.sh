@@ -4,7 +4,8 @@
 # played at ten times their recorded pace, as two live collectd hosts would send. The agent ticks on the wall clock
 # every 2 s (the plugin's 20 s at x10). A live summary while it runs; at the end the listener's report, the agent's
 # counters and where the record and JUnit files are.
-# Environment: VES_DEMO_DIR (default out/demo), VES_DEMO_SPEED (default 10).
+# Environment: VES_DEMO_DIR (default out/demo), VES_DEMO_SPEED (default 10, at most 20: the agent's SendEventInterval
+# is at least 1 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -13,6 +14,10 @@ ves_require_swift
 
 out="${VES_DEMO_DIR:-out/demo}"
 speed="${VES_DEMO_SPEED:-10}"
+if ! awk -v speed="$speed" 'BEGIN { exit !(speed + 0 > 0 && speed + 0 <= 20) }'; then
+    echo "demo.sh: VES_DEMO_SPEED must be a number above 0 and at most 20 (the agent ticks at least a second apart)" >&2
+    exit 64
+fi
 traces=(Fixtures/traces/virt-3vms.jsonl Fixtures/traces/threshold.jsonl)
 mkdir -p "$out"
 record="$out/record.jsonl"

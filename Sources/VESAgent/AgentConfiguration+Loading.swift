@@ -108,11 +108,13 @@ extension AgentConfiguration {
     }
 
     /// Checks the numbers of a configuration made in code (tests, tools) as the keys check those read: each must
-    /// be finite and in its key's range before it becomes a Duration, a count or a timeout. The retry delays, which
-    /// have no key, must lie in ``retryDelays``, the maximum no less than the initial one.
+    /// be finite and in its key's range before it becomes a Duration, a count or a timeout. The exception is
+    /// SendEventInterval, which code may set down to ``embeddedSendEventIntervals`` so that tests tick fast. The
+    /// retry delays, which have no key, must lie in ``retryDelays``, the maximum no less than the initial one.
     public func checkRanges() throws(AgentError) {
         var copy = self
         for key in AgentConfigurationKey.all where key.kind == .number || key.kind == .integer {
+            if key.name == "SendEventInterval", Self.embeddedSendEventIntervals.contains(sendEventInterval) { continue }
             try key.apply(&copy, ParsedValue(text: key.show(self), source: "configuration", key: key.name))
         }
         for (name, value) in [("initialRetryDelay", initialRetryDelay), ("maximumRetryDelay", maximumRetryDelay)]

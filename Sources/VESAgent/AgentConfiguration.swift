@@ -81,8 +81,11 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     // The ranges of the numeric keys: each value becomes a Duration, a count or a millisecond timeout, so it must be
     // finite, in range and never 0 where 0 would mean "no limit" (curl's timeout) or "spin" (a clock).
-    /// SendEventInterval: from 0.1 s (the wall-clock tests and a demo at x100 tick that fast) to a day.
-    public static let sendEventIntervals: ClosedRange<Double> = 0.1...86_400
+    /// SendEventInterval in a file, a flag or the environment: a second to a day, the range a listener's
+    /// measurementIntervalChange may ask for.
+    public static let sendEventIntervals: ClosedRange<Double> = 1...86_400
+    /// SendEventInterval set in code by a program that embeds the agent: the tests tick every 0.2 s.
+    public static let embeddedSendEventIntervals: ClosedRange<Double> = 0.01...86_400
     /// Timeout: at least a millisecond (CURLOPT_TIMEOUT_MS 0 means none), at most an hour.
     public static let timeouts: ClosedRange<Double> = 0.001...3600
     /// ShutdownTimeout: at most an hour.

@@ -20,34 +20,61 @@ struct IntakeLimitTests {
         return body
     }
 
-    @Test("a 1 MiB batch of 500,000 invalid items is answered, with /healthz answered meanwhile on another connection")
-    func bigBatchIsLinear() async throws {
+    /// Posts `body` as a batch while a second connection asks `/healthz` back to back; returns the batch's answer,
+    /// how many health checks were answered meanwhile and the slowest of them.
+    static func postWhileCheckingHealth(
+        _ body: [UInt8],
+        to harness: ListenerHarness
+    ) async throws -> (response: CurlResponse, answeredMeanwhile: Int, slowest: Duration) {
+        let done = Mutex(false)
+        let started = ContinuousClock.now
+        let big = Task {
+            defer { done.withLock { $0 = true } }
+            return try await harness.post("/eventListener/v1/eventBatch", body: body)
+        }
+        let health = CurlClient(configuration: CurlClientConfiguration(timeout: 30))
+        var answeredMeanwhile = 0
+        var slowest: Duration = .zero
+        while !done.withLock({ $0 }) {
+            let asked = ContinuousClock.now
+            let answer = try await health.send(CurlRequest(method: "GET", url: harness.baseURL + "/healthz"))
+            #expect(answer.status == 200)
+            slowest = max(slowest, ContinuousClock.now - asked)
+            if !done.withLock({ $0 }) { answeredMeanwhile += 1 }
+        }
+        let response = try await big.value
+        print(
+            "\(body.count)-byte batch answered in \(ContinuousClock.now - started); slowest /healthz meanwhile \(slowest)"
+        )
+        return (response, answeredMeanwhile, slowest)
+    }
+
+    @Test("with the default limits a 1 MiB batch of 500,000 items is answered 400 POL9003 as one record")
+    func bigBatchAtTheDefaultLimit() async throws {
         let body = Self.zeros(500_000)
         #expect(body.count <= 1024 * 1024)
+        let (_, summary) = try await ListenerHarness.run { harness in
+            let (response, _, slowest) = try await Self.postWhileCheckingHealth(body, to: harness)
+            #expect(response.status == 400)
+            #expect(response.requestError?.messageId == "POL9003")
+            #expect(slowest < .seconds(10))
+            let records = try await harness.records()
+            #expect(records.count == 1)
+            #expect(records.first?["kind"] == .string("rejected"))
+        }
+        #expect(summary.rejected == 1)
+    }
+
+    @Test(
+        "with the limit raised, a 1 MiB batch of 500,000 invalid items is validated item by item, with /healthz answered meanwhile"
+    )
+    func bigBatchIsLinear() async throws {
+        let body = Self.zeros(500_000)
         try await ListenerHarness.run(
             configure: { $0.maxBatchItems = 600_000 },
             client: CurlClientConfiguration(timeout: 240)
         ) { harness in
-            let done = Mutex(false)
-            let started = ContinuousClock.now
-            let big = Task {
-                defer { done.withLock { $0 = true } }
-                return try await harness.post("/eventListener/v1/eventBatch", body: body)
-            }
-            // health checks back to back on a connection of their own while the batch is worked on
-            let health = CurlClient(configuration: CurlClientConfiguration(timeout: 30))
-            var answeredMeanwhile = 0
-            var slowest: Duration = .zero
-            while !done.withLock({ $0 }) {
-                let asked = ContinuousClock.now
-                let answer = try await health.send(CurlRequest(method: "GET", url: harness.baseURL + "/healthz"))
-                #expect(answer.status == 200)
-                slowest = max(slowest, ContinuousClock.now - asked)
-                if !done.withLock({ $0 }) { answeredMeanwhile += 1 }
-            }
-            let response = try await big.value
-            let elapsed = ContinuousClock.now - started
-            print("500,000-item batch answered in \(elapsed); slowest /healthz meanwhile \(slowest)")
+            let (response, answeredMeanwhile, slowest) = try await Self.postWhileCheckingHealth(body, to: harness)
             #expect(response.status == 400)
             #expect(answeredMeanwhile > 0)
             #expect(slowest < .seconds(10))

@@ -9,7 +9,7 @@ import VESAgent
 @Suite("Configuration limits")
 struct ConfigurationLimitTests {
     static let refused: [(key: String, values: [String], expected: String)] = [
-        ("SendEventInterval", ["0", "0.05", "-1", "86401", "1e30", "2e20", "inf", "nan"], "from 0.1 to 86400"),
+        ("SendEventInterval", ["0", "0.05", "0.999", "-1", "86401", "1e30", "2e20", "inf", "nan"], "from 1 to 86400"),
         ("Timeout", ["0", "0.0001", "3601", "1e16", "inf"], "from 0.001 to 3600"),
         ("ShutdownTimeout", ["0", "0.001", "3601", "1.7e20", "infinity"], "from 0.01 to 3600"),
         ("TraceClockWindow", ["0", "0.5", "31536001", "inf"], "from 1 to 31536000"),
@@ -35,10 +35,10 @@ struct ConfigurationLimitTests {
     @Test("the bounds of each range are accepted")
     func boundsAreAccepted() throws {
         let low = try AgentConfiguration.load(flags: [
-            "SendEventInterval": "0.1", "Timeout": "0.001", "ShutdownTimeout": "0.01", "TraceClockWindow": "1",
+            "SendEventInterval": "1", "Timeout": "0.001", "ShutdownTimeout": "0.01", "TraceClockWindow": "1",
             "MaxSeries": "1",
         ])
-        #expect(low.sendEventInterval == 0.1 && low.timeout == 0.001 && low.maxSeries == 1)
+        #expect(low.sendEventInterval == 1 && low.timeout == 0.001 && low.maxSeries == 1)
         let high = try AgentConfiguration.load(
             environment: [
                 "VES_SEND_EVENT_INTERVAL": "86400", "VES_TIMEOUT": "3600", "VES_SHUTDOWN_TIMEOUT": "3600",
@@ -56,6 +56,7 @@ struct ConfigurationLimitTests {
         let broken: [(String, (inout AgentConfiguration) -> Void)] = [
             ("SendEventInterval", { $0.sendEventInterval = .infinity }),
             ("SendEventInterval", { $0.sendEventInterval = 1e-9 }),
+            ("SendEventInterval", { $0.sendEventInterval = 0.001 }),
             ("Timeout", { $0.timeout = 0 }),
             ("ShutdownTimeout", { $0.shutdownTimeout = .nan }),
             ("MaxSeries", { $0.maxSeries = 0 }),

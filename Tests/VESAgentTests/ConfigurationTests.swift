@@ -90,7 +90,7 @@ struct ConfigurationTests {
             try AgentConfiguration.load(environment: ["VES_SEND_EVENT_INTERVAL": "soon"])
         } throws: { error in
             "\(error)"
-                == "Key 'SendEventInterval' (VES_SEND_EVENT_INTERVAL) value 'soon' should be a number of seconds from 0.1 to 86400"
+                == "Key 'SendEventInterval' (VES_SEND_EVENT_INTERVAL) value 'soon' should be a number of seconds from 1 to 86400"
         }
         #expect {
             try AgentConfiguration.load(flags: ["Port": "70000"])
