@@ -51,6 +51,28 @@ struct RecordDurabilityTests {
         #expect(summary == ListenerSummary(events: 0, valid: 0, invalid: 0, rejected: 0))
     }
 
+    @Test("a commandList taken for a 202 that became a 503 (the record could not be written) rides the next 202")
+    func commandListSurvivesFailedWrite() async throws {
+        try await ListenerHarness.run(configure: { $0.recordPath = "/dev/full" }) { harness in
+            let commands =
+                #"{"commandList": [{"command": {"commandType": "measurementIntervalChange", "measurementInterval": 60}}]}"#
+            #expect(try await harness.post("/testControl/v1/commandList", json: commands).status == 200)
+            let failed = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(failed.status == 503)
+            #expect(failed.json?["commandList"] == nil)
+            // the disk is back
+            let path = RecordAndReportTests.temporaryPath("commandlist-retry.jsonl")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let file = try RecordFile(path: path, fsyncEachWrite: false)
+            harness.listener.store.intake.withLock { $0.file = file }
+            let retried = try await harness.post("/eventListener/v1", json: SampleEvents.body(SampleEvents.fault()))
+            #expect(retried.status == 202)
+            let list = try #require(retried.json?["commandList"]?.arrayValue)
+            #expect(list.first?["command"]?["measurementInterval"] == .integer(60))
+            #expect(harness.listener.control.hasCommandList == false)
+        }
+    }
+
     @Test("after a failed write the retry is taken as new: same sequence number, no 'eventId already sent'")
     func failedWriteChangesNothing() throws {
         let store = try RecordStore(recordPath: "/dev/full")

@@ -119,6 +119,17 @@ public final class ControlState: Sendable {
         }
     }
 
+    /// Puts a taken commandList back at the front of the queue: the answer that was to carry it was never given
+    /// (the record could not be written), so the next 202 carries it. Room is not checked: it was taken from there.
+    func putBack(commandList: JSONValue) {
+        let size = commandList.jsonBytes().count
+        state.withLock { state in
+            state.commandLists.insert(commandList, at: 0)
+            state.commandListSizes.insert(size, at: 0)
+            state.commandListBytes += size
+        }
+    }
+
     /// Why a POST to `endpoint` (`commandList` or `faults`) cannot be queued now, or nil when there is room.
     func fullReason(for endpoint: String) -> String? {
         let full = state.withLock { state in

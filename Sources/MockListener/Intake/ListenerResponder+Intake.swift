@@ -166,8 +166,8 @@ extension ListenerResponder {
                 response = errorResponse(errors)
             }
         }
+        var commandList: JSONValue?
         if response == nil {
-            var commandList: JSONValue?
             if control.hasCommandList {
                 if intake.served.hasCommandList, configuration.onap == nil {
                     commandList = control.takeCommandList()
@@ -191,7 +191,13 @@ extension ListenerResponder {
         }
         let answer = response ?? Response(status: .accepted)
         for index in records.indices { records[index].status = Int(answer.status.code) }
-        try keep(records)
+        do {
+            try keep(records)
+        } catch {
+            // the 202 that was to carry it becomes a 503: the commandList waits for the next 202
+            if let commandList { control.putBack(commandList: commandList) }
+            throw error
+        }
         return answer
     }
 
