@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "VESModel", package: "ves-harness"),
                 .product(name: "StndDefined", package: "ves-harness"),
                 .product(name: "MockListener", package: "ves-harness"),
+                .product(name: "CurlClient", package: "ves-harness"),
                 .product(name: "Collectd", package: "ves-harness"),
                 .product(name: "Replay", package: "ves-harness"),
                 .product(name: "VESAgent", package: "ves-harness"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|validation|collectd|agent]
+# Usage: scripts/bench.sh [all|listener|batch|validation|collectd|agent]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -24,6 +24,10 @@ if [ "$what" = all ] || [ "$what" = listener ]; then
         --event "$root/Fixtures/model/measurement-1.3k.json" \
         --official-schema "$shared/ves/schemas/ves-1.1_att-2016-06_event_format_updated.json" \
         --python-script "$root/Benchmarks/python/jsonschema_rate.py"
+fi
+
+if [ "$what" = all ] || [ "$what" = batch ]; then
+    "$bench" batch --event "$root/Fixtures/model/measurement-1.3k.json"
 fi
 
 if [ "$what" = all ] || [ "$what" = validation ]; then

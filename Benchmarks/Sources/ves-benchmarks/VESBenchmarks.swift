@@ -19,7 +19,7 @@ struct VESBenchmarks: AsyncParsableCommand {
         abstract: "Measure the harness (build with -c release).",
         subcommands: [
             ListenerBenchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self, AgentBenchmark.self,
-            AgentMemoryBenchmark.self,
+            AgentMemoryBenchmark.self, BatchBenchmark.self,
         ]
     )
 }
