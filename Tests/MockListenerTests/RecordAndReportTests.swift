@@ -80,6 +80,28 @@ struct RecordAndReportTests {
         }
     }
 
+    @Test("the valid events of a refused batch, sent again without the bad one, are not 'already sent'")
+    func refusedBatchLeavesNoMemory() async throws {
+        try await ListenerHarness.run { harness in
+            let good = SampleEvents.fault(eventId: "31", sequence: 1)
+            let refused = try await harness.post(
+                "/eventListener/v1/eventBatch",
+                json: SampleEvents.batch([good, #"{"commonEventHeader": {}}"#])
+            )
+            #expect(refused.status == 400)
+            let again = try await harness.post("/eventListener/v1/eventBatch", json: SampleEvents.batch([good]))
+            #expect(again.status == 202)
+            let records = try await harness.records("kind=event")
+            #expect(records.count == 3)
+            let last = records.last?["warnings"]?.arrayValue ?? []
+            #expect(!last.contains { $0["message"]?.stringValue?.contains("already sent") == true })
+            // a third copy, after one was taken, is a repeat
+            _ = try await harness.post("/eventListener/v1/eventBatch", json: SampleEvents.batch([good]))
+            let third = try await harness.records("kind=event").last?["warnings"]?.arrayValue ?? []
+            #expect(third.contains { $0["message"]?.stringValue?.contains("eventId '31' was already sent") == true })
+        }
+    }
+
     @Test("semantic warnings: repeated eventId, sequence going back, epoch not in microseconds, last before start")
     func semanticWarnings() async throws {
         try await ListenerHarness.run { harness in

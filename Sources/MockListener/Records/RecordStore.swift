@@ -88,7 +88,8 @@ public final class RecordStore: Sendable {
 
     /// Numbers, checks and writes the records; returns them as stored. Throws when the record file cannot be
     /// written: then nothing of them is kept (no sequence number used, no semantic state changed, no torn line),
-    /// so the caller answers 503 and the sender's retry is taken as new.
+    /// so the caller answers 503 and the sender's retry is taken as new. Records answered other than 2xx are checked
+    /// against the semantic state (their warnings say what was wrong) but leave it as it was.
     @discardableResult
     public func append(_ drafts: [EventRecord]) throws(ListenerError) -> [EventRecord] {
         guard !drafts.isEmpty else { return [] }
@@ -144,7 +145,12 @@ public final class RecordStore: Sendable {
                 intake.semantic.rollback()
                 throw error
             }
-            intake.semantic.commit()
+            // a refused request was not taken: its eventIds and sequences must not count against the retry
+            if drafts.allSatisfy({ (200..<300).contains($0.status) }) {
+                intake.semantic.commit()
+            } else {
+                intake.semantic.rollback()
+            }
             intake.nextSeq += drafts.count
             resumed = state.withLock { state in
                 state.counts.merge(batchCounts)
