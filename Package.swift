@@ -96,6 +96,11 @@ let package = Package(
                 .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore,
                 .nioSSL, .serviceLifecycle,
             ],
+            // built into the binary: the web view's page needs no files beside it
+            resources: [
+                .embedInCode("WebView/Page/index.html"), .embedInCode("WebView/Page/app.js"),
+                .embedInCode("WebView/Page/app.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -17,6 +17,8 @@ public final class EventListener: Service {
     public let store: RecordStore
     /// What the test-control API queued.
     public let control: ControlState
+    /// The web view's live stream and catalog.
+    let webView: WebViewHub
     private let logger: Logger
     private let addressSlot = OnceValue<ServiceAddress?>()
 
@@ -26,6 +28,7 @@ public final class EventListener: Service {
         self.configuration = configuration
         self.store = try RecordStore(configuration: configuration, logger: logger)
         self.control = ControlState()
+        self.webView = WebViewHub(store: store)
         self.logger = logger
     }
 
@@ -37,7 +40,13 @@ public final class EventListener: Service {
     public func run() async throws {
         for warning in configuration.startWarnings { logger.warning("\(warning)") }
         let server = try makeServerBuilder()
-        let responder = ListenerResponder(configuration: configuration, store: store, control: control, logger: logger)
+        let responder = ListenerResponder(
+            configuration: configuration,
+            store: store,
+            control: control,
+            logger: logger,
+            webView: webView
+        )
         let scheme = configuration.scheme
         let host = configuration.host
         let slot = addressSlot
@@ -51,13 +60,19 @@ public final class EventListener: Service {
             logger: logger
         )
         let store = self.store
-        defer { slot.set(nil) }
+        let webView = self.webView
+        defer {
+            webView.close()
+            slot.set(nil)
+        }
         do {
             try await withGracefulShutdownHandler {
                 try await application.run()
             } onGracefulShutdown: {
                 // long polls end now, so in-flight requests can finish and the server can stop
                 store.releaseWaiters()
+                // and the pages' streams, which would otherwise hold the server open
+                webView.close()
             }
         } catch let error as IOError {
             throw ListenerError(

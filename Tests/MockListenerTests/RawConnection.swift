@@ -47,11 +47,17 @@ final class RawConnection: @unchecked Sendable {
     /// Reads until the server closes the connection (or the 20 s receive timeout). The blocking reads run off the
     /// cooperative pool, which the listener under test needs.
     func receiveAll() async throws -> String {
+        try await receive(until: nil)
+    }
+
+    /// Reads until what arrived holds `marker` (a response that stays open, such as a stream), the server closes
+    /// the connection, or the 20 s receive timeout; returns what arrived.
+    func receive(until marker: String?) async throws -> String {
         let descriptor = descriptor
         return try await offCooperativePool {
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
+            while marker.map({ !String(decoding: received, as: UTF8.self).contains($0) }) ?? true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count <= 0 { break }
                 received += buffer[0..<count]

@@ -36,6 +36,12 @@ struct RecordRing<Element: Sendable>: Sendable {
         for index in 0..<head where !body(storage[index]) { return }
     }
 
+    /// The element at `position`, 0 being the oldest: random access, so a query can binary-search a ring whose
+    /// elements were appended in order.
+    subscript(position position: Int) -> Element {
+        storage[(head + position) % storage.count]
+    }
+
     /// The elements, oldest first.
     var elements: [Element] {
         Array(storage[head...]) + Array(storage[..<head])

@@ -6,6 +6,8 @@ enum RouteMatch: Equatable {
     case event(EventRoute)
     case testControl(endpoint: String)
     case health
+    /// The web view's files: `index.html` for `/`, `ui/app.js`, `ui/app.css`.
+    case page(String)
     case notFound
 }
 
@@ -75,6 +77,10 @@ struct EventRoute: Equatable {
 
     private static func controlRoute(_ segments: [String]) -> RouteMatch? {
         if segments == ["healthz"] { return .health }
+        if segments.isEmpty { return .page("index.html") }
+        if segments.count == 2, segments[0] == "ui", segments[1] == "app.js" || segments[1] == "app.css" {
+            return .page(segments.joined(separator: "/"))
+        }
         if segments.count >= 2, segments[0] == "testControl", segments[1] == "v1" {
             return .testControl(endpoint: segments.dropFirst(2).joined(separator: "/"))
         }

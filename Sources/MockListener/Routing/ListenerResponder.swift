@@ -15,6 +15,8 @@ struct ListenerResponder: HTTPResponder {
     let store: RecordStore
     let control: ControlState
     let logger: Logger
+    /// The web view's live stream and catalog.
+    let webView: WebViewHub
 
     /// Nesting deeper than this is refused; VES events nest about six levels.
     static let maxDepth = 64
@@ -27,11 +29,20 @@ struct ListenerResponder: HTTPResponder {
         case .health:
             guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
             return Self.json(.ok, .object(JSONObject([("status", .string("ok"))])))
+        case .page(let name):
+            guard request.method == .get || request.method == .head, let asset = WebPage.asset(name) else {
+                return methodNotAllowed(allow: "GET")
+            }
+            return WebPage.response(asset, headOnly: request.method == .head)
         case .testControl(let endpoint):
             let gate = ControlGate(configuration: configuration, control: control)
             let localAddress = context.channel.localAddress
             if let refusal = gate.refusal(for: request, endpoint: endpoint, localAddress: localAddress) {
                 return refusal
+            }
+            if endpoint.hasPrefix("ui/") {
+                return await WebViewAPI(store: store, hub: webView)
+                    .respond(endpoint: String(endpoint.dropFirst("ui/".count)), request: request)
             }
             return await TestControlAPI(
                 store: store,
