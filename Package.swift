@@ -96,10 +96,10 @@ let package = Package(
                 .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore,
                 .nioSSL, .serviceLifecycle,
             ],
-            // built into the binary: the web view's page needs no files beside it
+            // built into the binary: the web view's page and the OpenAPI document need no files beside it
             resources: [
                 .embedInCode("WebView/Page/index.html"), .embedInCode("WebView/Page/app.js"),
-                .embedInCode("WebView/Page/app.css"),
+                .embedInCode("WebView/Page/app.css"), .embedInCode("OpenAPI/openapi.json"),
             ],
             swiftSettings: swiftSettings
         ),

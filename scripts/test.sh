@@ -22,6 +22,7 @@ run_part "swift format lint" swift format lint --strict --recursive Sources Test
     Fuzz/Package.swift Fuzz/Sources
 run_part "swift test" swift test --skip-build
 run_part "scripts/e2e.sh" bash scripts/e2e.sh
+run_part "scripts/api-test.sh" bash scripts/api-test.sh
 run_part "scripts/webview-test.sh" bash scripts/webview-test.sh out/webview.png
 run_part "scripts/e2e-collectd.sh" bash scripts/e2e-collectd.sh
 run_part "scripts/fuzz.sh" bash scripts/fuzz.sh --seconds 30

@@ -118,7 +118,7 @@ struct TestControlAPI {
                     .methodNotAllowed,
                     RequestError.serviceError("\(request.method) is not allowed on \(endpoint)", status: 405).json
                 )
-                response.headers[.allow] = Self.allowed[endpoint]
+                response.headers[.allow] = ServedRoutes.controlRoute(endpoint)?.methods.joined(separator: ", ")
                 return response
             default:
                 return ListenerResponder.json(
@@ -135,11 +135,6 @@ struct TestControlAPI {
             return ListenerResponder.json(.badRequest, RequestError.serviceError("\(error)").json)
         }
     }
-
-    private static let allowed = [
-        "events": "GET, DELETE", "stats": "GET", "wait": "GET", "commandList": "GET, POST, DELETE",
-        "faults": "GET, POST, DELETE",
-    ]
 
     private func filter(from query: Parameters) throws -> RecordFilter {
         var filter = RecordFilter()

@@ -40,6 +40,9 @@ struct ListenerResponder: HTTPResponder {
             if let refusal = gate.refusal(for: request, endpoint: endpoint, localAddress: localAddress) {
                 return refusal
             }
+            if let refusal = ServedRoutes.refusal(controlEndpoint: endpoint, method: request.method) {
+                return refusal
+            }
             if endpoint.hasPrefix("ui/") {
                 return await WebViewAPI(store: store, hub: webView)
                     .respond(endpoint: String(endpoint.dropFirst("ui/".count)), request: request)
@@ -52,6 +55,14 @@ struct ListenerResponder: HTTPResponder {
                 maxWaitSeconds: configuration.maxWaitSeconds
             )
             .respond(endpoint: endpoint, request: request)
+        case .openAPIDocument:
+            guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
+            let document = OpenAPIDocument.served(prefix: configuration.pathPrefix)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: document))
+            )
         case .notFound:
             let error = RequestError.serviceError(
                 "no route for \(request.method) \(path); events go to "
