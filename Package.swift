@@ -28,6 +28,9 @@ extension Target.Dependency {
     static let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
     static let dequeModule = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
     static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+    static let metrics = Target.Dependency.product(name: "CoreMetrics", package: "swift-metrics")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 }
 
 let package = Package(
@@ -61,6 +64,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Libraries, lowest first: each depends only on those above it.
@@ -89,12 +94,13 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CurlClient", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "MetricsExport", dependencies: [.metrics, .prometheus], swiftSettings: swiftSettings),
         .target(
             name: "MockListener",
             dependencies: [
                 "VESModel", "StndDefined", "JSON", "JSONSchema", "Platform",
-                .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging, .nioCore,
-                .nioSSL, .serviceLifecycle,
+                "MetricsExport", .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging,
+                .metrics, .nioCore, .nioSSL, .serviceLifecycle,
             ],
             // built into the binary: the web view's page and the OpenAPI document need no files beside it
             resources: [
@@ -107,7 +113,8 @@ let package = Package(
             name: "VESAgent",
             dependencies: [
                 "Collectd", "VESModel", "VESMapping", "JSON", "Platform", "CurlClient",
-                .configuration, .dequeModule, .logging, .nioCore, .serviceLifecycle, .unixSignals,
+                "MetricsExport", .configuration, .dequeModule, .logging, .metrics, .nioCore, .nioHTTP1, .nioPosix,
+                .serviceLifecycle, .unixSignals,
             ],
             swiftSettings: swiftSettings
         ),

@@ -17,6 +17,8 @@ public final class EventListener: Service {
     public let store: RecordStore
     /// What the test-control API queued.
     public let control: ControlState
+    /// What `/metrics` shows: this listener's own registry.
+    let metrics: ListenerMetrics
     /// The web view's live stream and catalog.
     let webView: WebViewHub
     private let logger: Logger
@@ -26,8 +28,11 @@ public final class EventListener: Service {
         throws(ListenerError)
     {
         self.configuration = configuration
-        self.store = try RecordStore(configuration: configuration, logger: logger)
-        self.control = ControlState()
+        let store = try RecordStore(configuration: configuration, logger: logger)
+        let control = ControlState()
+        self.store = store
+        self.control = control
+        self.metrics = ListenerMetrics(store: store, control: control)
         self.webView = WebViewHub(store: store)
         self.logger = logger
     }
@@ -45,6 +50,7 @@ public final class EventListener: Service {
             store: store,
             control: control,
             logger: logger,
+            metrics: metrics,
             webView: webView
         )
         let scheme = configuration.scheme

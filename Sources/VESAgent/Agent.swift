@@ -4,7 +4,7 @@ public import ServiceLifecycle
 import UnixSignals
 
 /// The whole agent as one service, for the program and every test harness alike: the collectd receiver and the
-/// event sender in the right order, and the self-metrics line on SIGUSR1.
+/// event sender in the right order, the self-metrics line on SIGUSR1, and `GET /metrics` with MetricsListen.
 ///
 /// On graceful shutdown the receiver stops first (closing its socket and, under the trace clock, ticking once
 /// more), then the sender drains its queue within ShutdownTimeout and spools the rest. Either part ending on its
@@ -16,6 +16,8 @@ public final class Agent: Service, Sendable {
     public var stats: AgentStats { receiver.stats }
     private let logger: Logger
     private let statsOutput: (@Sendable (String) -> Void)?
+    private let metricsServer: MetricsServer?
+    private let metricsSlot = OnceValue<ServiceAddress?>()
 
     /// - Parameter statsOutput: where the self-metrics line goes on SIGUSR1; nil to leave SIGUSR1 alone.
     public init(
@@ -24,15 +26,42 @@ public final class Agent: Service, Sendable {
         stats: AgentStats = AgentStats(),
         statsOutput: (@Sendable (String) -> Void)? = nil
     ) throws(AgentError) {
-        receiver = try CollectdReceiver(configuration: configuration, logger: logger, stats: stats)
+        let receiver = try CollectdReceiver(configuration: configuration, logger: logger, stats: stats)
+        self.receiver = receiver
         self.logger = logger
         self.statsOutput = statsOutput
+        if let host = configuration.metricsHost {
+            let sender = receiver.sender
+            let spoolPath = configuration.spoolDirectory.map { SpoolJournal.path(in: $0) }
+            metricsServer = MetricsServer(
+                host: host,
+                port: configuration.metricsPort,
+                logger: logger,
+                boundAddress: metricsSlot,
+                render: {
+                    stats.metrics.exposition(
+                        counters: stats.snapshot,
+                        queueDepth: sender.queueDepth,
+                        spoolPath: spoolPath
+                    )
+                }
+            )
+        } else {
+            metricsServer = nil
+            metricsSlot.set(nil)
+        }
     }
 
     /// The UDP address the agent listens on, once bound (the real port when Listen asked for port 0); nil when it
     /// could not bind.
     public var listenAddress: ServiceAddress? {
         get async { await receiver.listenAddress }
+    }
+
+    /// Where `GET /metrics` is served, once bound (the real port when MetricsListen asked for port 0); nil when
+    /// MetricsListen is off or could not bind.
+    public var metricsAddress: ServiceAddress? {
+        get async { await metricsSlot.value() }
     }
 
     public func run() async throws {
@@ -43,12 +72,17 @@ public final class Agent: Service, Sendable {
         if let statsOutput {
             services.append(.init(service: StatsOnSignal(stats: stats, output: statsOutput)))
         }
+        if let metricsServer {
+            services.append(.init(service: metricsServer))
+        }
+        // a group that ends before the server bound leaves no reader of metricsAddress waiting
+        defer { metricsSlot.set(nil) }
         try await ServiceGroup(configuration: .init(services: services, logger: logger)).run()
     }
 
     /// Runs the agent as a process does, until SIGTERM or SIGINT ends it. The first line to `output` is
-    /// `listening on udp://HOST:PORT`; the self-metrics line goes to `output` on SIGUSR1, and with `printStats`
-    /// also at exit.
+    /// `listening on udp://HOST:PORT`, then with MetricsListen `metrics on http://HOST:PORT/metrics`; the
+    /// self-metrics line goes to `output` on SIGUSR1, and with `printStats` also at exit.
     public static func run(
         configuration: AgentConfiguration,
         logger: Logger,
@@ -66,6 +100,8 @@ public final class Agent: Service, Sendable {
         let announcer = Task {
             guard let address = await agent.listenAddress else { return }
             output("listening on \(address)")
+            guard let metrics = await agent.metricsAddress else { return }
+            output("metrics on \(metrics)/metrics")
         }
         defer { announcer.cancel() }
         try await group.run()

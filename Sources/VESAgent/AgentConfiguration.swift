@@ -35,6 +35,9 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var hostname = AgentConfiguration.machineHostname()
     public var listenHost = "127.0.0.1"
     public var listenPort = 25826
+    /// Where `GET /metrics` is served (MetricsListen); nil, the default, serves no metrics.
+    public var metricsHost: String? = nil
+    public var metricsPort = 0
     public var securityLevel: SecurityLevel = .none
     public var authFile: String? = nil
     public var clock: ClockMode = .wall

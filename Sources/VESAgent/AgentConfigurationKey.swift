@@ -217,6 +217,26 @@ extension AgentConfigurationKey {
             }
         ),
         AgentConfigurationKey(
+            name: "MetricsListen",
+            kind: .string,
+            isSecret: false,
+            help: "HOST:PORT where GET /metrics serves Prometheus metrics (HTTP; port 0 picks one); empty: off.",
+            apply: { configuration, value throws(AgentError) in
+                guard !value.text.isEmpty else {
+                    configuration.metricsHost = nil
+                    configuration.metricsPort = 0
+                    return
+                }
+                let (host, port) = try parseListen(value, scheme: "http://")
+                configuration.metricsHost = host
+                configuration.metricsPort = port
+            },
+            show: { configuration in
+                guard let host = configuration.metricsHost else { return "" }
+                return (host.contains(":") ? "[\(host)]" : host) + ":\(configuration.metricsPort)"
+            }
+        ),
+        AgentConfigurationKey(
             name: "SecurityLevel",
             kind: .string,
             isSecret: false,
@@ -361,9 +381,10 @@ extension AgentConfigurationKey {
         return value.text
     }
 
-    static func parseListen(_ value: ParsedValue) throws(AgentError) -> (String, Int) {
+    /// `HOST:PORT`, `[IPv6]:PORT` or either after `scheme`, with a port from 0 to 65535.
+    static func parseListen(_ value: ParsedValue, scheme: String = "udp://") throws(AgentError) -> (String, Int) {
         var text = value.text
-        if text.hasPrefix("udp://") { text.removeFirst(6) }
+        if text.hasPrefix(scheme) { text.removeFirst(scheme.count) }
         guard let colon = text.lastIndex(of: ":") else { throw value.invalid("HOST:PORT") }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

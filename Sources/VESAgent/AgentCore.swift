@@ -147,6 +147,8 @@ public final class AgentCore: Sendable {
         /// The last refused trace time, for the log.
         var refusedTraceTime: Double = 0
         var ticksSkipped = 0
+        /// How long each tick run took, for the tick histogram.
+        var tickDurations: [Duration] = []
     }
 
     /// Ticks (and heartbeats) one record may run under the trace clock; the rest due are skipped and counted, so
@@ -194,6 +196,7 @@ public final class AgentCore: Sendable {
             $0.traceTimesRefused += intake.traceTimesRefused
             $0.ticksSkipped += intake.ticksSkipped
         }
+        for duration in intake.tickDurations { stats.metrics.tickTook(duration) }
         logRefusals(intake)
         finish(events: intake.events, notes: intake.notes)
     }
@@ -296,7 +299,9 @@ public final class AgentCore: Sendable {
                 intake.ticksSkipped += Int(min(skipped, 1e15))
                 break
             }
+            let started = ContinuousClock.now
             let output = state.tick(now: due)
+            intake.tickDurations.append(.now - started)
             intake.events += output.events
             intake.notes += output.notes
             intake.staleVMs += output.staleVMCount
@@ -324,7 +329,9 @@ public final class AgentCore: Sendable {
 
     /// One tick of the wall clock at `now` (seconds since 1970).
     public func tick(now: Double) {
+        let started = ContinuousClock.now
         let output = state.withLock { state in state.tick(now: now) }
+        stats.metrics.tickTook(.now - started)
         if output.staleVMCount > 0 {
             logger.debug(
                 "virt values are not up to date for \(output.staleVMCount) VMs, e.g. \(output.staleVMExamples.joined(separator: ", "))"
@@ -341,6 +348,8 @@ public final class AgentCore: Sendable {
         let output = state.withLock { state -> EventBuilder.Output? in
             guard let due = state.nextTick else { return nil }
             state.nextTick = due + state.interval
+            let started = ContinuousClock.now
+            defer { stats.metrics.tickTook(.now - started) }
             return state.tick(now: due)
         }
         guard let output else { return }

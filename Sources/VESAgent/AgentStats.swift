@@ -72,6 +72,8 @@ public final class AgentStats: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The Prometheus view of these counters and of what only it shows (MetricsListen).
+    public let metrics = AgentMetrics()
 
     public init() {}
 

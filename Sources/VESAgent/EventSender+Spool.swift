@@ -30,6 +30,7 @@ extension EventSender {
             return (excess, state.queue.count, errors)
         }
         for error in spoolErrors { logSpoolError(error) }
+        stats.metrics.built(events)
         stats.update {
             $0.eventsBuilt += events.count
             $0.eventsDropped += dropped

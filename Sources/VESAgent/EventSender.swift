@@ -280,8 +280,10 @@ public final class EventSender: Service, Sendable {
         do {
             response = try await client.send(request)
         } catch {
+            stats.metrics.sent(status: nil)
             return .retry(reason: "\(url) is not reachable: \(LogText.escaped(error.message))")
         }
+        stats.metrics.sent(status: response.status)
         guard (200..<300).contains(response.status) else {
             return ListenerAnswer.classify(status: response.status, body: response.body, url: url)
         }

@@ -146,18 +146,7 @@ struct HostileInputTests {
     func namesPastMaxSeriesAreRefused() async throws {
         let start = 1_795_570_000.0
         func load(_ at: Double, host: String = "compute-0", plugin: String = "load") -> CollectdRecord {
-            .values(
-                ValueList(
-                    host: host,
-                    plugin: plugin,
-                    pluginInstance: "",
-                    type: "load",
-                    typeInstance: "",
-                    time: CollectdTime(seconds: at),
-                    interval: CollectdTime(seconds: 10),
-                    values: [.gauge(at - start), .gauge(1), .gauge(2)]
-                )
-            )
+            .load(host: host, plugin: plugin, at: at, [at - start, 1, 2])
         }
         try await Pipeline.run(
             agent: {

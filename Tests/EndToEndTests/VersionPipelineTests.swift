@@ -125,20 +125,7 @@ struct VersionPipelineTests {
             $0.heartbeatInterval = 1
         }) { pipeline in
             let now = Date().timeIntervalSince1970
-            try await pipeline.send([
-                .values(
-                    ValueList(
-                        host: "compute-0",
-                        plugin: "load",
-                        pluginInstance: "",
-                        type: "load",
-                        typeInstance: "",
-                        time: CollectdTime(seconds: now),
-                        interval: CollectdTime(seconds: 1),
-                        values: [.gauge(0.5), .gauge(0.25), .gauge(0.125)]
-                    )
-                )
-            ])
+            try await pipeline.send([.load(at: now, interval: 1, [0.5, 0.25, 0.125])])
             // the load's event at the first boundary at least a second away, heartbeats from the start
             let filter = RecordFilter(kind: .event, domain: "measurement")
             let arrived = await pipeline.listener.store.wait(for: 1, matching: filter, timeout: .seconds(30))

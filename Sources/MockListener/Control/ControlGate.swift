@@ -45,21 +45,7 @@ struct ControlGate: Sendable {
             return Self.answer(.misdirectedRequest, reason)
         }
         if !isAuthorized(request) {
-            let ways = [
-                credentials.map { _ in "the listener's Basic credentials" },
-                token.map { _ in "'Authorization: Bearer <control token>'" },
-            ]
-            var response = Self.answer(
-                .unauthorized,
-                "/testControl needs " + ways.compactMap { $0 }.joined(separator: " or ")
-            )
-            if credentials != nil {
-                response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Basic realm=\"\(Self.realm)\""))
-            }
-            if token != nil {
-                response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Bearer realm=\"\(Self.realm)\""))
-            }
-            return response
+            return unauthorized("/testControl")
         }
         if let reason = mediaTypeProblem(request) {
             return Self.answer(.unsupportedMediaType, reason)
@@ -68,6 +54,22 @@ struct ControlGate: Sendable {
             return Self.answer(.tooManyRequests, reason)
         }
         return nil
+    }
+
+    /// The 401 for a request to `what` without the credentials or token, with a challenge for each.
+    func unauthorized(_ what: String) -> Response {
+        let ways = [
+            credentials.map { _ in "the listener's Basic credentials" },
+            token.map { _ in "'Authorization: Bearer <control token>'" },
+        ]
+        var response = Self.answer(.unauthorized, what + " needs " + ways.compactMap { $0 }.joined(separator: " or "))
+        if credentials != nil {
+            response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Basic realm=\"\(Self.realm)\""))
+        }
+        if token != nil {
+            response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Bearer realm=\"\(Self.realm)\""))
+        }
+        return response
     }
 
     /// Why the Host header does not name this listener, or nil when it does.

@@ -157,6 +157,9 @@ public final class ControlState: Sendable {
     /// Whether a commandList waits for a 202 (without taking it).
     var hasCommandList: Bool { state.withLock { !$0.commandLists.isEmpty } }
 
+    /// commandLists queued for the next 202s (for `/metrics`).
+    var queuedCommandListCount: Int { state.withLock { $0.commandLists.count } }
+
     /// The test-control errors noted so far, oldest first.
     public var errors: [String] { state.withLock { $0.errors } }
 

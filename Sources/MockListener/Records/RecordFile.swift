@@ -42,6 +42,9 @@ struct RecordFile: Sendable {
         self.descriptor = descriptor
     }
 
+    /// Bytes of whole lines in the file: its size, as the file was truncated when opened.
+    var size: Int64 { goodSize }
+
     /// Appends `bytes` (whole lines); on failure the file is cut back to its last whole line and the error says
     /// why. Logs the first failure, a count of the next ones each `reportInterval`, and the recovery.
     mutating func append(_ bytes: [UInt8], logger: Logger) throws(ListenerError) {

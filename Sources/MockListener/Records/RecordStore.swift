@@ -46,6 +46,8 @@ public final class RecordStore: Sendable {
         var nonEventByStatus: [Int: Int] = [:]
         var lastSeq = 0
         var waits = WaitSlots()
+        /// Over the lifetime: a clear does not reset it.
+        var eventTally = EventTally()
     }
 
     let intake: Mutex<IntakeState>
@@ -98,15 +100,18 @@ public final class RecordStore: Sendable {
         let lines = drafts.map { RecordLine($0, parts: &parts) }
         var batchCounts = RecordCounts()
         var batchSummary = ListenerSummary(events: 0, valid: 0, invalid: 0, rejected: 0)
+        var batchTally = EventTally()
         for draft in drafts {
+            let domain = draft.domain
             batchCounts.add(
                 kind: draft.kind,
                 status: draft.status,
                 valid: draft.valid,
-                domain: draft.domain,
+                domain: domain,
                 apiVersion: draft.apiVersion,
                 namespace: draft.namespace
             )
+            batchTally.add(kind: draft.kind, valid: draft.valid, apiVersion: draft.apiVersion, domain: domain)
             batchSummary.add(kind: draft.kind, valid: draft.valid)
         }
         let receivedAt = RFC3339.now(precision: .milliseconds)
@@ -154,6 +159,7 @@ public final class RecordStore: Sendable {
             intake.nextSeq += drafts.count
             resumed = state.withLock { state in
                 state.counts.merge(batchCounts)
+                state.eventTally.merge(batchTally)
                 state.summary = state.summary + batchSummary
                 state.lastSeq = intake.nextSeq - 1
                 state.forgotten += firstKept
@@ -175,6 +181,14 @@ public final class RecordStore: Sendable {
             state.nonEventRequests += 1
             state.nonEventByStatus[status, default: 0] += 1
         }
+    }
+
+    /// What `/metrics` reads at a scrape: events by version, domain and verdict, the record file's size and the
+    /// waits open.
+    var metricsReadings: (tally: EventTally, recordFileBytes: Int64, waiters: Int) {
+        let recordFileBytes = intake.withLock { $0.file?.size ?? 0 }
+        let (tally, waiters) = state.withLock { ($0.eventTally, $0.waits.slots.count) }
+        return (tally, recordFileBytes, waiters)
     }
 
     /// Requests that were not events, over the listener's lifetime.

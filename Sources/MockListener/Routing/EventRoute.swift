@@ -8,6 +8,8 @@ enum RouteMatch: Equatable {
     case health
     /// The web view's files: `index.html` for `/`, `ui/app.js`, `ui/app.css`.
     case page(String)
+    /// `GET /metrics`: the listener's counts in the Prometheus text format.
+    case metrics
     /// `GET /openapi.json`: the listener's OpenAPI document.
     case openAPIDocument
     case notFound
@@ -83,6 +85,7 @@ struct EventRoute: Equatable {
         if segments.count == 2, segments[0] == "ui", segments[1] == "app.js" || segments[1] == "app.css" {
             return .page(segments.joined(separator: "/"))
         }
+        if segments == ["metrics"] { return .metrics }
         if segments == ["openapi.json"] { return .openAPIDocument }
         if segments.count >= 2, segments[0] == "testControl", segments[1] == "v1" {
             return .testControl(endpoint: segments.dropFirst(2).joined(separator: "/"))

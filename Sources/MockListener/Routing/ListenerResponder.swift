@@ -2,12 +2,13 @@ import Hummingbird
 import JSON
 import JSONSchema
 import Logging
+import MetricsExport
 import NIOCore
 import Platform
 import Synchronization
 import VESModel
 
-/// Answers every request: the VES event routes, the test-control API and the health check.
+/// Answers every request: the VES event routes, the test-control API, the health check and the metrics.
 struct ListenerResponder: HTTPResponder {
     typealias Context = ListenerRequestContext
 
@@ -15,6 +16,7 @@ struct ListenerResponder: HTTPResponder {
     let store: RecordStore
     let control: ControlState
     let logger: Logger
+    let metrics: ListenerMetrics
     /// The web view's live stream and catalog.
     let webView: WebViewHub
 
@@ -23,12 +25,38 @@ struct ListenerResponder: HTTPResponder {
     /// How much of a non-JSON body the record keeps.
     static let rawLimit = 4096
 
+    /// Answers the request, counted by route and status with its latency for `/metrics`.
     func respond(to request: Request, context: Context) async throws -> Response {
+        let start = ContinuousClock.now
+        let match = EventRoute.match(path: request.uri.string, prefix: configuration.pathPrefix)
+        let route = ListenerMetrics.route(of: match)
+        do {
+            let response = try await respond(to: request, context: context, match: match)
+            metrics.requestFinished(route, status: Int(response.status.code), after: .now - start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metrics.requestFinished(route, status: Int(status), after: .now - start)
+            throw error
+        }
+    }
+
+    private func respond(to request: Request, context: Context, match: RouteMatch) async throws -> Response {
         let path = request.uri.path
-        switch EventRoute.match(path: request.uri.string, prefix: configuration.pathPrefix) {
+        switch match {
         case .health:
             guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
             return Self.json(.ok, .object(JSONObject([("status", .string("ok"))])))
+        case .metrics:
+            guard request.method == .get || request.method == .head else { return methodNotAllowed(allow: "GET") }
+            // the credentials or token that protect /testControl, when set; no Host check (see the README)
+            let gate = ControlGate(configuration: configuration, control: control)
+            guard gate.isAuthorized(request) else { return gate.unauthorized("/metrics") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: MetricsRegistry.contentType],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
+            )
         case .page(let name):
             guard request.method == .get || request.method == .head, let asset = WebPage.asset(name) else {
                 return methodNotAllowed(allow: "GET")

@@ -78,6 +78,7 @@ enum ServedRoutes {
         case .testControl(let endpoint): controlRoute(endpoint)?.template
         case .health: "/healthz"
         case .page(let file): file == "index.html" ? "/" : "/" + file
+        case .metrics: "/metrics"
         case .openAPIDocument: "/openapi.json"
         case .notFound: nil
         }
