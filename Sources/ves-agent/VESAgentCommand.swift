@@ -21,7 +21,8 @@ struct VESAgentCommand: AsyncParsableCommand {
             snake case (VES_SEND_EVENT_INTERVAL) or as a flag; flags override the environment, which overrides \
             the file.
 
-            The first line on stdout is 'listening on udp://HOST:PORT'. SIGUSR1 prints the counters. \
+            The first line on stdout is 'listening on udp://HOST:PORT'; with --metrics-listen the next is \
+            'metrics on http://HOST:PORT/metrics'. SIGUSR1 prints the counters. \
             SIGTERM/SIGINT tick once more under --clock trace, deliver what is queued within --shutdown-timeout \
             and spool the rest.
             """
@@ -52,6 +53,13 @@ struct VESAgentCommand: AsyncParsableCommand {
         )
     )
     var listen: String?
+    @Option(
+        help: ArgumentHelp(
+            "HOST:PORT to serve GET /metrics on, Prometheus text over HTTP (default off; port 0 picks one).",
+            valueName: "host:port"
+        )
+    )
+    var metricsListen: String?
     @Option(help: ArgumentHelp("None, Sign or Encrypt (default None).", valueName: "level")) var securityLevel: String?
     @Option(help: ArgumentHelp("collectd AuthFile with 'user: password' lines.", valueName: "file")) var authFile:
         String?
@@ -145,7 +153,8 @@ struct VESAgentCommand: AsyncParsableCommand {
             ("Topic", topic), ("UseHttps", useHttps.map { $0 ? "true" : "false" }),
             ("SendEventInterval", sendEventInterval), ("FunctionalRole", functionalRole),
             ("GuestRunning", guestRunning.map { $0 ? "true" : "false" }), ("Hostname", hostname),
-            ("Listen", listen), ("SecurityLevel", securityLevel), ("AuthFile", authFile), ("Clock", clock),
+            ("Listen", listen), ("MetricsListen", metricsListen), ("SecurityLevel", securityLevel),
+            ("AuthFile", authFile), ("Clock", clock),
             ("BatchSize", batchSize), ("QueueSize", queueSize), ("SpoolDirectory", spoolDirectory),
             ("CACertificate", caCertificate), ("VerifyPeer", verifyPeer.map { $0 ? "true" : "false" }),
             ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),

@@ -1,5 +1,6 @@
 import Collectd
 import CurlClient
+import Foundation
 import MockListener
 import Platform
 import TestSupport
@@ -80,6 +81,25 @@ struct AgentMetricsTests {
             #expect(post.status == 405)
             #expect(try await client.send(CurlRequest(method: "HEAD", url: "\(address)/metrics")).status == 200)
         }
+    }
+
+    @Test("ves-agent --metrics-listen prints 'metrics on URL' after its 'listening on' line, and serves it")
+    func executable() async throws {
+        let program = try RunningProgram(
+            "ves-agent",
+            ["--port", "1", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--log-level", "error"]
+        )
+        let first = try #require(try await program.readLine())
+        #expect(first.hasPrefix("listening on udp://127.0.0.1:"))
+        let second = try #require(try await program.readLine())
+        #expect(second.hasPrefix("metrics on http://127.0.0.1:") && second.hasSuffix("/metrics"), "\(second)")
+        let url = String(second.dropFirst("metrics on ".count))
+        let response = try await CurlClient().send(CurlRequest(method: "GET", url: url))
+        #expect(response.status == 200)
+        let scrape = try PrometheusText(response.text)
+        #expect(scrape.types["ves_agent_value_lists_received_total"] == "counter")
+        program.signal(SIGTERM)
+        #expect(try await program.finish().status == 0)
     }
 
     @Test("MetricsListen is off by default; the key takes HOST:PORT with a port up to 65535, empty turns it off")
