@@ -239,11 +239,10 @@ struct WebViewTests {
         #expect(values1 == ["nicReceivedOctets": 8, "nicTransmittedOctets": 10, "additional:g/h": 2])
     }
 
-    @Test("the stream says hello, then delivers an event posted after subscribing")
+    @Test("the stream says hello, delivers an event posted after subscribing, and ends when the listener stops")
     func stream() async throws {
-        try await ListenerHarness.run { harness in
+        let (connection, _) = try await ListenerHarness.run { harness in
             let connection = try RawConnection(port: harness.port)
-            defer { connection.close() }
             try connection.send(
                 "GET /testControl/v1/ui/stream HTTP/1.1\r\nHost: 127.0.0.1:\(harness.port)\r\n\r\n"
             )
@@ -255,7 +254,12 @@ struct WebViewTests {
             let update = try await connection.receive(until: #""eventId":"streamed-1""#)
             #expect(update.contains("event: update"))
             #expect(update.contains(#""lastSeq":1"#))
+            // left open: the listener's graceful stop must end the stream rather than wait for the page
+            return connection
         }
+        defer { connection.close() }
+        // the run returned, and the server closed the stream's connection (chunked encoding's last chunk first)
+        #expect(try await connection.receiveAll().hasSuffix("0\r\n\r\n"))
     }
 
     @Test("closing the hub ends its streams and refuses new ones, so a shutdown is not held up")
@@ -269,6 +273,18 @@ struct WebViewTests {
         for await _ in stream { messages += 1 }
         #expect(messages == 1)  // the hello
         #expect(hub.subscribe() == nil)
+    }
+
+    @Test("at most maxSubscribers pages follow the stream; one more is refused until one leaves")
+    func subscriberCap() throws {
+        let hub = WebViewHub(store: try RecordStore(recordPath: nil))
+        defer { hub.close() }
+        var streams = (0..<WebViewHub.maxSubscribers).compactMap { _ in hub.subscribe() }
+        #expect(streams.count == WebViewHub.maxSubscribers)
+        #expect(hub.subscribe() == nil)
+        streams.removeLast()  // its stream ends: the slot is free again
+        #expect(hub.subscriberCount == WebViewHub.maxSubscribers - 1)
+        #expect(hub.subscribe() != nil)
     }
 
     @Test("the data routes follow /testControl's protection; the page itself needs none")
