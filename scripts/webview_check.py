@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -75,6 +75,9 @@ def fixture_events():
         fields["memoryUsed"] = round(2.0 + wave, 3)
         for cpu, usage in zip(fields["cpuUsageArray"], (30 + 20 * wave, 40 - 15 * wave)):
             cpu["percentUsage"] = round(usage, 2)
+        for nic in fields["vNicUsageArray"]:
+            nic["bytesIn"] = int(160200 + 60000 * math.cos(index / 3))
+            nic["bytesOut"] = int(103800 + 30000 * math.cos(index / 3))
         events.append(("v1", event, True, None))
 
         event = copy.deepcopy(v7_measurement)
@@ -120,9 +123,22 @@ class Checks:
 def wait_for(driver, condition, seconds=WAIT_SECONDS):
     """What `condition` returns once it is truthy, or None after `seconds`."""
     try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.1).until(lambda d: condition(d) or None)
+        # the page redraws on live updates: an element read as it is replaced is looked for again
+        wait = WebDriverWait(driver, seconds, poll_frequency=0.1, ignored_exceptions=[StaleElementReferenceException])
+        return wait.until(lambda d: condition(d) or None)
     except TimeoutException:
         return None
+
+
+def act_on_row(driver, seq, action):
+    """Runs `action` on the table row of `seq`; the row is found again if a live update replaced it meanwhile."""
+    for _ in range(5):
+        try:
+            action(driver.find_element(By.CSS_SELECTOR, f'#events tbody tr[data-seq="{seq}"]'))
+            return
+        except StaleElementReferenceException:
+            continue
+    raise RuntimeError(f"the row of seq {seq} kept being replaced")
 
 
 def start_browser():
@@ -168,17 +184,19 @@ def main():
                         and d.find_elements(By.CSS_SELECTOR, "#events tbody tr"))
         checks.check(f"the table shows the {len(events)} events", rows is not None and len(rows) == len(events),
                      f"{0 if rows is None else len(rows)} rows")
-        if rows:
-            versions = {row.find_elements(By.TAG_NAME, "td")[2].text for row in rows}
+        # the cells as text in one go, so a live update cannot replace a row between two reads
+        cells = driver.execute_script(
+            "return [...document.querySelectorAll('#events tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+        if cells:
+            versions = {row[2] for row in cells}
             checks.check("rows of versions v1, v5 and v7", {"v1", "v5", "v7"} <= versions, str(versions))
-            top = rows[0].find_elements(By.TAG_NAME, "td")
-            checks.check("newest first, with its verdict", top[0].text == str(len(events)) and top[6].text == "invalid",
-                         f"{top[0].text} {top[6].text}")
+            top = cells[0]
+            checks.check("newest first, with its verdict", top[0] == str(len(events)) and top[6] == "invalid",
+                         f"{top[0]} {top[6]}")
 
         # one click opens an invalid event: its violating field is highlighted with the message beside it
         bad_v1 = seqs["web-v1-bad"]
-        row = driver.find_element(By.CSS_SELECTOR, f'#events tbody tr[data-seq="{bad_v1}"]')
-        row.click()
+        act_on_row(driver, bad_v1, lambda row: row.click())
         found = wait_for(driver, lambda d: highlighted(d, "/commonEventHeader/priority"))
         checks.check("a click opens the event with /commonEventHeader/priority highlighted and its message",
                      found is not None)
@@ -189,8 +207,7 @@ def main():
 
         # the keyboard opens one too: Enter on a focused row
         bad_v5 = seqs["web-v5-bad"]
-        row = driver.find_element(By.CSS_SELECTOR, f'#events tbody tr[data-seq="{bad_v5}"]')
-        row.send_keys(Keys.ENTER)
+        act_on_row(driver, bad_v5, lambda row: row.send_keys(Keys.ENTER))
         found = wait_for(driver, lambda d: highlighted(d, "/faultFields/eventSeverity"))
         checks.check("Enter on a row opens it (5.4.1: /faultFields/eventSeverity highlighted)", found is not None)
 

@@ -188,7 +188,7 @@ function renderRows(previousTop) {
     const tr = element('tr');
     tr.tabIndex = 0;
     tr.dataset.seq = row.seq;
-    tr.setAttribute('aria-selected', String(row.seq === state.selectedSeq));
+    markShown(tr, row.seq === state.selectedSeq);
     if (previousTop !== null && row.seq > previousTop && state.before === null) tr.classList.add('new');
     const verdict = row.kind === 'event'
       ? element('span', 'badge ' + (row.valid ? 'valid' : 'invalid'), row.valid ? 'valid' : 'invalid')
@@ -206,6 +206,11 @@ function renderRows(previousTop) {
     body.append(tr);
     if (String(row.seq) === focusedSeq) tr.focus();
   }
+}
+
+// The row of the event shown beside the table (aria-current: a table's rows are not selectable options).
+function markShown(tr, shown) {
+  if (shown) tr.setAttribute('aria-current', 'true'); else tr.removeAttribute('aria-current');
 }
 
 function openRow(tr) {
@@ -336,7 +341,7 @@ function describeViolations(list, items, lines, kind) {
 async function showEvent(seq) {
   state.selectedSeq = seq;
   for (const tr of document.querySelectorAll('#events tbody tr')) {
-    tr.setAttribute('aria-selected', String(Number(tr.dataset.seq) === seq));
+    markShown(tr, Number(tr.dataset.seq) === seq);
   }
   $('detail-empty').hidden = true;
   $('detail-body').hidden = false;
@@ -387,7 +392,7 @@ function closeEvent() {
   $('detail-empty').hidden = false;
   $('detail-heading').textContent = 'Event';
   history.replaceState(null, '', location.pathname + location.search);
-  for (const tr of document.querySelectorAll('#events tbody tr')) tr.setAttribute('aria-selected', 'false');
+  for (const tr of document.querySelectorAll('#events tbody tr')) markShown(tr, false);
 }
 
 function followHash(focus) {
