@@ -16,6 +16,13 @@ public enum FileStatus {
         return Int64(info.st_size)
     }
 
+    /// The size of the file at `path` (a link is followed), or nil when it cannot be read.
+    public static func size(atPath path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int64(info.st_size)
+    }
+
     /// What `path` is, without following a link.
     public enum FolderCheck: Equatable, Sendable {
         /// A folder of this process's user.

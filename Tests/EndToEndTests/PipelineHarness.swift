@@ -115,6 +115,9 @@ struct Pipeline: Sendable {
             agentConfiguration.clock = .trace
             agentConfiguration.initialRetryDelay = 0.02
             agentConfiguration.maximumRetryDelay = 0.2
+            // a loaded machine may take longer than the default 5 s to drain after retries; tests of the deadline
+            // set their own
+            agentConfiguration.shutdownTimeout = 120
             configureAgent(&agentConfiguration)
             let agent = try Agent(configuration: agentConfiguration, logger: logger)
             let agentGroup = ServiceGroup(

@@ -1,11 +1,6 @@
 import CoreMetrics
 import MetricsExport
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Platform
 
 /// The agent's metrics for `MetricsListen`, in the Prometheus text format.
 ///
@@ -96,13 +91,7 @@ public final class AgentMetrics: Sendable {
         }
         registry.gauge("ves_agent_series_cached").record(counters.series)
         registry.gauge("ves_agent_queue_events").record(queueDepth)
-        registry.gauge("ves_agent_spool_bytes").record(spoolPath.map(Self.fileSize) ?? 0)
+        registry.gauge("ves_agent_spool_bytes").record(spoolPath.flatMap(FileStatus.size(atPath:)) ?? 0)
         return registry.render()
-    }
-
-    private static func fileSize(_ path: String) -> Int64 {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return 0 }
-        return Int64(info.st_size)
     }
 }
