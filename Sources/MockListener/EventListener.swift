@@ -45,13 +45,17 @@ public final class EventListener: Service {
     public func run() async throws {
         for warning in configuration.startWarnings { logger.warning("\(warning)") }
         let server = try makeServerBuilder()
+        let bodyGuard = SlowBodyGuard(graceSeconds: configuration.idleTimeoutSeconds) { [store] in
+            store.countNonEvent(status: 408)
+        }
         let responder = ListenerResponder(
             configuration: configuration,
             store: store,
             control: control,
             logger: logger,
             metrics: metrics,
-            webView: webView
+            webView: webView,
+            bodyGuard: bodyGuard
         )
         let scheme = configuration.scheme
         let host = configuration.host
@@ -73,7 +77,11 @@ public final class EventListener: Service {
         }
         do {
             try await withGracefulShutdownHandler {
-                try await application.run()
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { await bodyGuard.run() }
+                    try await application.run()
+                    tasks.cancelAll()
+                }
             } onGracefulShutdown: {
                 // long polls end now, so in-flight requests can finish and the server can stop
                 store.releaseWaiters()

@@ -105,21 +105,33 @@ struct ListenerBenchmark: AsyncParsableCommand {
         return value["per_second"]?.doubleValue
     }
 
-    /// Starts the listener in this process and drives it with wrk over keep-alive connections.
+    /// Loads a bare Hummingbird server (the ceiling), then the listener in this process, with the same wrk
+    /// settings, and prints both with the listener's share of the ceiling.
     private func httpLoad(body: [UInt8]) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ves-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let script = directory.appendingPathComponent("post.lua")
         let bodyFile = directory.appendingPathComponent("body.json")
         try Data(body).write(to: bodyFile)
-        try """
-        wrk.method = "POST"
-        wrk.headers["Content-Type"] = "application/json"
-        local file = io.open("\(bodyFile.path)", "rb")
-        wrk.body = file:read("*a")
-        file:close()
-        """.write(to: script, atomically: true, encoding: .utf8)
+        let script = try WrkLoad.script(posting: bodyFile)
+        let load = WrkLoad(seconds: httpSeconds, connections: connections)
+
+        let bare = try await BareHummingbird.serving { url in
+            try await load.run(url: url + "/eventListener/v1", script: script)
+        }
+        guard let bare else {
+            print("http: not measured (wrk is needed: apt-get install -y wrk)")
+            return
+        }
+        print(
+            String(
+                format: "http keep-alive, %@, bare Hummingbird (reads the body, answers 202): %.0f requests/s, "
+                    + "%.1f µs CPU per request",
+                load.settings,
+                bare.requestsPerSecond,
+                bare.cpuMicrosecondsPerRequest
+            )
+        )
 
         var configuration = ListenerConfiguration()
         configuration.port = 0
@@ -128,47 +140,47 @@ struct ListenerBenchmark: AsyncParsableCommand {
         logger.logLevel = .error
         let listener = try EventListener(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [listener], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
+        let result = try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             guard let address = await listener.address else { throw ValidationError("listener did not start") }
-            let wrk = Process()
-            wrk.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            wrk.arguments = [
-                "wrk", "-t1", "-c\(connections)", "-d\(httpSeconds)s", "-s", script.path,
-                "\(address)/eventListener/v1",
-            ]
-            let output = Pipe()
-            wrk.standardOutput = output
-            try wrk.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            wrk.waitUntilExit()
+            let result = try await load.run(url: "\(address)/eventListener/v1", script: script)
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
-            guard wrk.terminationStatus == 0 else {
-                print("http: not measured (wrk is needed: apt-get install -y wrk)")
-                return
-            }
-            let summary = try listener.finish()
-            let rate =
-                text.split(separator: "\n").first { $0.contains("Requests/sec:") }.map {
-                    $0.split(separator: " ").last.map(String.init) ?? "?"
-                } ?? "?"
-            let latency = text.split(separator: "\n").first { $0.contains("Latency") }.map(String.init) ?? ""
-            let errors = text.split(separator: "\n").filter { $0.contains("Non-2xx") || $0.contains("Socket errors") }
-            let recordBytes = try Data(contentsOf: URL(fileURLWithPath: configuration.recordPath!))
-            let recordLines = recordBytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let requests =
-                text.split(separator: "\n").first { $0.contains("requests in") }.map {
-                    $0.trimmingCharacters(in: .whitespaces)
-                } ?? ""
-            print(
-                "http keep-alive, wrk -t1 -c\(connections) \(httpSeconds)s, listener in-process with --record: "
-                    + "\(rate) events/s; \(summary); \(recordLines) record lines"
-            )
-            print("  wrk: \(requests)")
-            print("  wrk:\(latency.isEmpty ? "" : " " + latency.trimmingCharacters(in: .whitespaces))")
-            for error in errors { print("  wrk: \(error.trimmingCharacters(in: .whitespaces))") }
+            return result
         }
+        guard let result else {
+            print("http: the listener's run failed (wrk exited with an error)")
+            return
+        }
+        let summary = try listener.finish()
+        let recordLines = try Self.lines(in: configuration.recordPath!)
+        print(
+            String(
+                format: "http keep-alive, %@, listener in-process with --record: %.0f events/s, %.1f µs CPU per "
+                    + "event, %.0f%% of the bare server; %@; %d record lines",
+                load.settings,
+                result.requestsPerSecond,
+                result.cpuMicrosecondsPerRequest,
+                bare.requestsPerSecond > 0 ? result.requestsPerSecond / bare.requestsPerSecond * 100 : 0,
+                summary.description,
+                recordLines
+            )
+        )
+        print("  wrk: \(result.requests)")
+        print("  wrk: \(result.latency)")
+        for error in bare.errors { print("  wrk (bare): \(error)") }
+        for error in result.errors { print("  wrk: \(error)") }
+    }
+
+    /// Newlines in a file, read in blocks.
+    static func lines(in path: String) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
+        defer { try? handle.close() }
+        var count = 0
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            count += block.withUnsafeBytes { bytes in bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+        }
+        return count
     }
 }
 

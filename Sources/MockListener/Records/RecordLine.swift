@@ -1,6 +1,12 @@
 import JSON
 import JSONSchema
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A record line rendered before the store numbers it: everything but the sequence number, the time of receipt
 /// and the semantic warnings, which the store adds under its lock, so the costly part (the errors, the warnings
 /// and the event) is written outside it.
@@ -18,9 +24,10 @@ struct RecordLine: Sendable {
         parts.append(record.warnings, to: &middle)
         hasWarnings = !record.warnings.isEmpty
         tail = [UInt8(ascii: "]")]
+        tail.reserveCapacity(RecordLineBytes.eventKey.count + (record.rawEvent?.count ?? 0) + 2)
         if let event = record.event {
             tail += RecordLineBytes.eventKey
-            if let rawEvent = record.rawEvent, !rawEvent.contains(0x0A), !rawEvent.contains(0x0D) {
+            if let rawEvent = record.rawEvent, Self.isOneLine(rawEvent) {
                 // the event's own bytes where it came as one line: number spellings and member order as sent
                 tail += rawEvent
             } else {
@@ -33,6 +40,17 @@ struct RecordLine: Sendable {
         tail.append(UInt8(ascii: "}"))
     }
 
+    /// Whether the bytes hold no line break (searched with memchr: an event's bytes are read on every request).
+    static func isOneLine(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return true }
+            return memchr(base, 0x0A, buffer.count) == nil && memchr(base, 0x0D, buffer.count) == nil
+        }
+    }
+
+    /// About the bytes of the whole line, for reserving them at once.
+    var estimatedSize: Int { middle.count + tail.count + 64 }
+
     /// The JSON string of a time of receipt, made once for all the records of a request.
     static func quoted(_ receivedAt: String) -> [UInt8] {
         JSONValue.string(receivedAt).jsonBytes()
@@ -40,8 +58,9 @@ struct RecordLine: Sendable {
 
     /// Appends the whole line (without its newline) to `buffer`; `receivedAt` is `quoted(_:)`'s.
     func write(into buffer: inout [UInt8], seq: Int, receivedAt: [UInt8], moreWarnings: [Violation]) {
+        buffer.reserveCapacity(buffer.count + estimatedSize + receivedAt.count)
         buffer += RecordLineBytes.seqKey
-        buffer += Array(String(seq).utf8)
+        buffer += String(seq).utf8
         buffer += RecordLineBytes.receivedAtKey
         buffer += receivedAt
         buffer.append(UInt8(ascii: ","))

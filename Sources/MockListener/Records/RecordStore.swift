@@ -122,6 +122,7 @@ public final class RecordStore: Sendable {
         let stored = try intake.withLock { (intake: inout IntakeState) throws(ListenerError) -> [EventRecord] in
             var stored = drafts
             var fileBytes: [UInt8] = []
+            fileBytes.reserveCapacity(lines.reduce(0) { $0 + $1.estimatedSize + quotedTime.count })
             var entries: [Entry] = []
             entries.reserveCapacity(drafts.count - firstKept)
             intake.semantic.begin()

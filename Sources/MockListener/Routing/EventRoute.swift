@@ -57,7 +57,7 @@ struct EventRoute: Equatable {
             route.versionSegment = versionSegment
             return .event(route)
         }
-        if path.contains("//") || (path.count > 1 && path.hasSuffix("/")) {
+        if Self.hasEmptySegment(path) {
             notes.append("empty path segments ignored in '\(path)'")
         }
         if !glued.isEmpty {
@@ -77,6 +77,19 @@ struct EventRoute: Equatable {
         default:
             return route(.event, topic: remaining.joined(separator: "/"))
         }
+    }
+
+    /// Whether the path has `//` or ends in `/` (other than `/` itself), read as bytes: this runs on every request.
+    private static func hasEmptySegment(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.count > 1 else { return false }
+            if bytes[bytes.count - 1] == UInt8(ascii: "/") { return true }
+            for index in 1..<bytes.count
+            where bytes[index] == UInt8(ascii: "/") && bytes[index - 1] == UInt8(ascii: "/") {
+                return true
+            }
+            return false
+        } ?? (path.contains("//") || (path.count > 1 && path.hasSuffix("/")))
     }
 
     private static func controlRoute(_ segments: [String]) -> RouteMatch? {

@@ -19,6 +19,8 @@ struct ListenerResponder: HTTPResponder {
     let metrics: ListenerMetrics
     /// The web view's live stream and catalog.
     let webView: WebViewHub
+    /// Closes the connections of bodies sent too slowly.
+    let bodyGuard: SlowBodyGuard
 
     /// Nesting deeper than this is refused; VES events nest about six levels.
     static let maxDepth = 64
@@ -225,64 +227,47 @@ struct ListenerResponder: HTTPResponder {
         case bytes([UInt8])
         /// Over `--max-body`; what was read, cut for the record.
         case tooLarge(raw: String)
-        /// Arrived slower than ``ListenerResponder/minimumBodyRate`` after the grace: the connection was closed.
+        /// Arrived slower than ``SlowBodyGuard/minimumRate`` after the grace: the connection was closed.
         case timedOut
     }
 
-    /// The slowest a request body may arrive, in bytes a second on average, once `--idle-timeout` has passed
-    /// since its head: the rate below which a body is closed, as servers that defend against slow bodies do.
-    static let minimumBodyRate = 64.0
-
-    /// The body, read up to the configured limit. The idle timer alone restarts with every byte, so a client
-    /// sending a byte every few seconds would hold its connection (and a task) for ever; after `--idle-timeout`
-    /// seconds of grace the body must have kept ``minimumBodyRate`` on average, or the connection is closed and
-    /// nothing is recorded.
+    /// The body, read up to the configured limit, watched by ``SlowBodyGuard`` (which closes the connection of a
+    /// body that keeps arriving too slowly once `--idle-timeout` has passed).
     func readBody(_ request: Request, context: Context) async throws -> BodyRead {
-        let channel = context.channel
-        let grace = Double(max(1, min(configuration.idleTimeoutSeconds, 86_400)))
-        let progress = BodyProgress()
-        let watchdog = Task {
-            let start = ContinuousClock.now
-            do {
-                try await Task.sleep(for: .seconds(grace))
-                while true {
-                    let late = (ContinuousClock.now - start).inSeconds - grace
-                    if Double(progress.bytes.load(ordering: .relaxed)) < Self.minimumBodyRate * late { break }
-                    try await Task.sleep(for: .seconds(1))
-                }
-            } catch {
-                return false
-            }
-            channel.close(promise: nil)
-            return true
-        }
+        let (id, reading) = bodyGuard.begin(channel: context.channel)
         var body: [UInt8] = []
         var tooLarge = false
         do {
             for try await chunk in request.body {
-                progress.bytes.add(chunk.readableBytes, ordering: .relaxed)
+                reading.arrived(chunk.readableBytes)
                 if body.count + chunk.readableBytes > configuration.maxBodyBytes {
                     body += chunk.readableBytesView.prefix(max(0, Self.rawLimit - body.count))
                     tooLarge = true
                     break
                 }
+                if body.isEmpty { body.reserveCapacity(Self.expectedBodySize(request, chunk.readableBytes)) }
                 body += chunk.readableBytesView
             }
         } catch {
-            watchdog.cancel()
-            if await watchdog.value { return .timedOut }
+            if bodyGuard.end(id, reading) { return .timedOut }
             throw error
         }
-        watchdog.cancel()
-        if await watchdog.value { return .timedOut }
+        if bodyGuard.end(id, reading) { return .timedOut }
         if tooLarge { return .tooLarge(raw: String(decoding: body.prefix(Self.rawLimit), as: UTF8.self)) }
         return .bytes(body)
     }
 
-    /// The answer to a body that missed its deadline: its connection is already closed, so this is only counted.
+    /// The Content-Length when it is given and within the limit, else what came first: one allocation for the
+    /// body in the common case.
+    private static func expectedBodySize(_ request: Request, _ first: Int) -> Int {
+        guard let text = request.headers[.contentLength], let length = Int(text), length > first else { return first }
+        return min(length, 1024 * 1024)
+    }
+
+    /// The answer to a body that missed its deadline: its connection is already closed (and the request counted
+    /// by the guard), so no one reads it.
     func bodyTimedOut() -> Response {
-        store.countNonEvent(status: 408)
-        return Response(status: .requestTimeout, headers: [.connection: "close"])
+        Response(status: .requestTimeout, headers: [.connection: "close"])
     }
 
     func parse(_ body: [UInt8]) throws(JSONParseError) -> JSONValue {
@@ -372,6 +357,8 @@ struct ListenerResponder: HTTPResponder {
     }
 
     static func isJSON(contentType: String) -> Bool {
+        // what every agent sends, without splitting or lowercasing
+        if contentType == "application/json" { return true }
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
@@ -397,9 +384,4 @@ extension Substring {
         while result.last == " " || result.last == "\t" { result = result.dropLast() }
         return result
     }
-}
-
-/// How much of a request body has arrived, for the watchdog that closes bodies sent too slowly.
-final class BodyProgress: Sendable {
-    let bytes = Atomic<Int>(0)
 }
