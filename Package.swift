@@ -100,7 +100,7 @@ let package = Package(
             dependencies: [
                 "VESModel", "StndDefined", "JSON", "JSONSchema", "Platform",
                 "MetricsExport", .configuration, .hummingbird, .hummingbirdCore, .hummingbirdTLS, .httpTypes, .logging,
-                .metrics, .nioCore, .nioSSL, .serviceLifecycle,
+                .metrics, .nioCore, .nioPosix, .nioSSL, .serviceLifecycle,
             ],
             // built into the binary: the web view's page and the OpenAPI document need no files beside it
             resources: [

@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "Collectd", package: "ves-harness"),
                 .product(name: "Replay", package: "ves-harness"),
                 .product(name: "VESAgent", package: "ves-harness"),
+                .product(name: "Platform", package: "ves-harness"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,6 @@
 public import Logging
+import NIOCore
+import NIOPosix
 public import Platform
 import ServiceLifecycle
 import UnixSignals
@@ -16,6 +18,8 @@ public struct ListenerRunner: Sendable {
         logger: Logger,
         handlesSignals: Bool = true
     ) throws(ListenerError) {
+        // each request allocates and frees its event: keep freed memory instead of resizing the heaps every time
+        HeapSettings.keepFreedMemory()
         listener = try EventListener(configuration: configuration, logger: logger)
         group = ServiceGroup(
             configuration: .init(
@@ -84,5 +88,16 @@ public struct ListenerOutcome: Sendable {
     public func exitStatus(strict: Bool) -> Int32 {
         if failure != nil { return 2 }
         return strict && summary.invalid > 0 ? 1 : 0
+    }
+}
+
+extension ListenerRunner {
+    /// Runs Swift concurrency's tasks on SwiftNIO's event loops, so a request's handler runs on the thread that
+    /// read it, with no hop to the global pool and back (a quarter of the listener's CPU per event, see
+    /// BENCHMARKS.md). Process-wide, and only once, from the main thread before any task starts: the first thing
+    /// `ves-listener`'s `main` does. Returns whether it took effect.
+    @discardableResult
+    public static func runTasksOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 }

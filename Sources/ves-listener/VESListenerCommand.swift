@@ -214,6 +214,21 @@ struct VESListenerCommand: AsyncParsableCommand {
         return values
     }
 
+    /// ArgumentParser's own `main`, after moving the tasks onto the event loops (which must happen first).
+    static func main() async {
+        ListenerRunner.runTasksOnEventLoops()
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     func run() async throws {
         let settings: ListenerConfiguration.Settings
         let configuration: ListenerConfiguration

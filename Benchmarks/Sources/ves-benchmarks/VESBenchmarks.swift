@@ -6,6 +6,8 @@ import JSONSchema
 import Logging
 import MockListener
 import NIOCore
+import NIOPosix
+import Platform
 import Replay
 import ServiceLifecycle
 import Synchronization
@@ -108,6 +110,10 @@ struct ListenerBenchmark: AsyncParsableCommand {
     /// Loads a bare Hummingbird server (the ceiling), then the listener in this process, with the same wrk
     /// settings, and prints both with the listener's share of the ceiling.
     private func httpLoad(body: [UInt8]) async throws {
+        HeapSettings.keepFreedMemory()
+        // as ves-listener's main does (here later than there, but before any server starts); the bare server gets
+        // the same executor and heap
+        ListenerRunner.runTasksOnEventLoops()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ves-bench-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
