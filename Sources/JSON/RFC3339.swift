@@ -32,6 +32,38 @@ public enum RFC3339 {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
+        if (0...9999).contains(year), (0...999_999_999).contains(nanoseconds) {
+            // the listener stamps every record: digits written in place, one allocation
+            let length = 20 + (precision == .seconds ? 0 : 1 + precision.rawValue)
+            return String(unsafeUninitializedCapacity: length) { buffer in
+                var position = 0
+                func put(_ value: Int64, _ width: Int, then separator: UInt8?) {
+                    var rest = value
+                    for offset in stride(from: width - 1, through: 0, by: -1) {
+                        buffer[position + offset] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                        rest /= 10
+                    }
+                    position += width
+                    if let separator {
+                        buffer[position] = separator
+                        position += 1
+                    }
+                }
+                put(year, 4, then: UInt8(ascii: "-"))
+                put(month, 2, then: UInt8(ascii: "-"))
+                put(day, 2, then: UInt8(ascii: "T"))
+                put(secondOfDay / 3600, 2, then: UInt8(ascii: ":"))
+                put(secondOfDay / 60 % 60, 2, then: UInt8(ascii: ":"))
+                if precision == .seconds {
+                    put(secondOfDay % 60, 2, then: UInt8(ascii: "Z"))
+                } else {
+                    let unitNanoseconds = Precision.nanoseconds.unitsPerSecond / precision.unitsPerSecond
+                    put(secondOfDay % 60, 2, then: UInt8(ascii: "."))
+                    put(Int64(nanoseconds) / unitNanoseconds, precision.rawValue, then: UInt8(ascii: "Z"))
+                }
+                return position
+            }
+        }
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
         text += pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
         if precision != .seconds {

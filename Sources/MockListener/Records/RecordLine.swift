@@ -75,8 +75,8 @@ struct RecordLine: Sendable {
 
 /// What the records of one request share, rendered once: the members before `errors` (kind, path, version,
 /// topic, status, validity) and the last violation message (a batch repeats the same one item after item).
-struct RecordLineParts {
-    private struct HeadKey: Equatable {
+struct RecordLineParts: Sendable {
+    private struct HeadKey: Equatable, Sendable {
         var kind: EventRecord.Kind
         var path: String
         var apiVersion: String?

@@ -52,6 +52,8 @@ public final class RecordStore: Sendable {
 
     let intake: Mutex<IntakeState>
     let state: Mutex<State>
+    /// What the last request's record lines shared (a cache: it only saves rendering).
+    private let lineParts = Mutex(RecordLineParts())
     let logger: Logger
     public let recordPath: String?
     /// Records kept in memory at most.
@@ -95,9 +97,11 @@ public final class RecordStore: Sendable {
     @discardableResult
     public func append(_ drafts: [EventRecord]) throws(ListenerError) -> [EventRecord] {
         guard !drafts.isEmpty else { return [] }
-        // the costly rendering happens before any lock
-        var parts = RecordLineParts()
+        // the costly rendering happens before the intake lock; the rendered heads and messages are kept for the next
+        // request, which most often has the same
+        var parts = lineParts.withLock { $0 }
         let lines = drafts.map { RecordLine($0, parts: &parts) }
+        lineParts.withLock { $0 = parts }
         var batchCounts = RecordCounts()
         var batchSummary = ListenerSummary(events: 0, valid: 0, invalid: 0, rejected: 0)
         var batchTally = EventTally()
