@@ -27,8 +27,40 @@ struct AgentBenchmark: AsyncParsableCommand {
     @Option(help: "collectd's types.db for --oracle.")
     var typesDb: String?
 
-    @Option(help: "VM counts for the comparison with the reference plugin.")
+    @Option(name: .customLong("compare-vms"), help: "VM counts for the comparison with the reference plugin.")
     var compareVMs: [Int] = [100, 400, 1000]
+
+    @Option(name: .customLong("tick-vms"), parsing: .upToNextOption, help: "VM counts for the tick times.")
+    var tickVMs: [Int] = [100, 1000, 10_000]
+
+    func validate() throws {
+        for vms in tickVMs + compareVMs where !(1...100_000).contains(vms) {
+            throw ValidationError("a VM count must be from 1 to 100000, not \(vms)")
+        }
+    }
+
+    /// Median and worst of `rounds` ticks (ms) with every VM up to date: a new sample is ingested (not timed)
+    /// before each tick, and ticks are 20 s apart as the wall clock gives them (7.2.1 sends one event per VM and period).
+    static func tickTimes(vms: Int, version: VESVersion, rounds: Int) -> (median: Double, worst: Double) {
+        // a fresh sample per tick: a value older than its series' last one is refused
+        let records = Self.records(Self.generator(vms: vms, samples: rounds + 1).entries())
+        let samples = Dictionary(grouping: records) { $0.time }.sorted { $0.key < $1.key }.map(\.value)
+        let built = Counter()
+        let core = Self.core(clock: .wall, built: built, version: version)
+        core.ingest(samples[0])
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for round in 0..<rounds {
+            core.ingest(samples[1 + round])
+            let before = built.value
+            let start = clock.now
+            core.tick(now: 1_795_600_100 + Double(round) * 20)
+            times.append((clock.now - start).inSeconds * 1000)
+            precondition(built.value - before == vms, "every VM gives an event")
+        }
+        times.sort()
+        return (times[times.count / 2], times[times.count - 1])
+    }
 
     static func generator(vms: Int, samples: Int) -> VirtTraceGenerator {
         var generator = VirtTraceGenerator()
@@ -97,35 +129,25 @@ struct AgentBenchmark: AsyncParsableCommand {
         }
         print(String(format: "ingest (decode + cache update), 1 core: %.2f million value lists/s", ingestRate / 1e6))
 
-        // One tick with every VM up to date: re-ingest a sample (not timed) before each tick; VES 1.1 (the reference
-        // plugin's events) beside 7.2.1 (the spec builder and writer).
-        let samples = Dictionary(grouping: records) { $0.time }.sorted { $0.key < $1.key }.map(\.value)
+        // One tick with every VM up to date, at 100, 1,000 and 10,000 VMs (the cost per VM must stay flat); VES 1.1
+        // (the reference plugin's events) beside 7.2.1 (the spec builder and writer).
         for version in [VESVersion.ves11, .ves721] {
-            let tickCore = Self.core(clock: .wall, built: built, version: version)
-            tickCore.ingest(samples[0])
-            var times: [Double] = []
-            let clock = ContinuousClock()
-            for round in 0..<30 {
-                tickCore.ingest(samples[1 + round % (samples.count - 1)])
-                let before = built.value
-                let start = clock.now
-                // ticks 20 s apart, as the wall clock gives them (7.2.1 sends one event per VM and period)
-                tickCore.tick(now: 1_795_600_100 + Double(round) * 20)
-                times.append((clock.now - start).inSeconds * 1000)
-                precondition(built.value - before == generator.vms, "every VM gives an event")
+            for vms in tickVMs {
+                let (median, worst) = Self.tickTimes(vms: vms, version: version, rounds: vms >= 10_000 ? 10 : 30)
+                print(
+                    "tick " + version.rawValue
+                        + String(
+                            format: ", %d VMs x %d series: median %.2f ms, worst %.2f ms (%d events per tick), "
+                                + "%.2f µs per VM",
+                            vms,
+                            generator.seriesPerVM,
+                            median,
+                            worst,
+                            vms,
+                            median * 1000 / Double(vms)
+                        )
+                )
             }
-            times.sort()
-            print(
-                "tick " + version.rawValue
-                    + String(
-                        format: ", %d VMs x %d series: median %.2f ms, worst %.2f ms (%d events per tick)",
-                        generator.vms,
-                        generator.seriesPerVM,
-                        times[times.count / 2],
-                        times[times.count - 1],
-                        generator.vms
-                    )
-            )
         }
 
         if let oracle, let plugin, let typesDb {
