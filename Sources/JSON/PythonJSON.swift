@@ -82,7 +82,10 @@ public struct PythonJSONWriter {
     public var text: String { String(decoding: output, as: UTF8.self) }
 
     private mutating func separate() {
-        if needsSeparator { output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")]) }
+        if needsSeparator {
+            output.append(UInt8(ascii: ","))
+            output.append(UInt8(ascii: " "))
+        }
         needsSeparator = true
     }
 
@@ -112,7 +115,8 @@ public struct PythonJSONWriter {
     public mutating func key(_ name: String) {
         separate()
         appendString(name)
-        output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+        output.append(UInt8(ascii: ":"))
+        output.append(UInt8(ascii: " "))
         needsSeparator = false
     }
 
@@ -185,7 +189,18 @@ public struct PythonJSONWriter {
             output.append(UInt8(ascii: "0") + UInt8(number))
             return
         }
-        output.append(contentsOf: String(number).utf8)
+        // digits written from the end of a small buffer: no String made per number
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if number < 0 { output.append(UInt8(ascii: "-")) }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 
     private mutating func appendString(_ text: String) {
