@@ -207,10 +207,7 @@ public struct PythonJSONWriter {
         output.append(UInt8(ascii: "\""))
         var text = text
         let plain = text.withUTF8 { bytes -> Bool in
-            for byte in bytes
-            where byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                return false
-            }
+            guard Self.isPlain(bytes) else { return false }
             output.append(contentsOf: bytes)
             return true
         }
@@ -230,6 +227,34 @@ public struct PythonJSONWriter {
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether the bytes need no escape: printable ASCII without a quote or a backslash. Eight bytes at a time; a
+    /// word that may hold one is looked at byte by byte.
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let suspect =
+                word & highs != 0 || (word &- ones &* 0x20) & ~word & highs != 0
+                || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+                || hasZeroByte(word ^ (ones &* 0x7F))
+            if suspect { break }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = base[index]
+            if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                return false
+            }
+            index += 1
+        }
+        return true
     }
 
     private mutating func appendEscape(_ unit: UInt16) {

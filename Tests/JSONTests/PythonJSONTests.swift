@@ -21,6 +21,30 @@ import Testing
     }
 
     /// 20,000 awkward doubles: `round(x, 2)`, `round(x, 3)` and `repr(x)` equal Python's, digit for digit.
+    @Test("every character that needs an escape is found wherever it stands in a long string, and integers of any sign")
+    func escapesAtEveryPosition() {
+        let specials: [(Character, String)] = [
+            ("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{1F}", #"\u001f"#), ("\u{7F}", #"\u007f"#),
+            ("é", #"\u00e9"#),
+        ]
+        for (special, escaped) in specials {
+            for position in 0..<20 {
+                var text = String(repeating: "a", count: 19)
+                text.insert(special, at: text.index(text.startIndex, offsetBy: position))
+                let expected =
+                    "\"" + String(repeating: "a", count: position) + escaped
+                    + String(repeating: "a", count: 19 - position) + "\""
+                #expect(PythonJSON.dumps(.string(text)) == expected, "\(escaped) at \(position)")
+            }
+        }
+        #expect(PythonJSON.dumps(.string(String(repeating: "plain text ~!", count: 9))).count == 9 * 13 + 2)
+        let numbers: [Int64] = [0, 7, 10, -1, -10, 1_234_567_890, .max, .min]
+        #expect(
+            PythonJSON.dumps(.array(numbers.map(JSONValue.integer))) == "["
+                + numbers.map(String.init).joined(separator: ", ") + "]"
+        )
+    }
+
     @Test("round and repr agree with python") func roundAndReprAgreeWithPython() async throws {
         try #require(PythonRunner.executable != nil, "python3 is needed to compare with Python")
         var generator = SystemRandomNumberGenerator()
