@@ -223,7 +223,37 @@ public struct ValueCache: Sendable {
         typeInstanceID: UInt32? = nil,
         markAsRead: Bool = true
     ) -> [Series] {
-        guard let position = pluginIndex[name] else { return [] }
+        guard let slot = slot(ofPlugin: name) else { return [] }
+        return select(
+            in: slot,
+            host: host,
+            pluginInstance: pluginInstance,
+            typeID: typeID,
+            typeInstanceID: typeInstanceID,
+            markAsRead: markAsRead
+        )
+    }
+
+    /// Where a plugin's series are kept, for a pass that selects from one plugin many times (a virt tick looks
+    /// seven times a VM): its name is hashed once. Good until a plugin is added or the cache compacted.
+    struct PluginSlot {
+        fileprivate let position: Int
+    }
+
+    func slot(ofPlugin name: String) -> PluginSlot? {
+        pluginIndex[name].map(PluginSlot.init(position:))
+    }
+
+    /// ``select(plugin:host:pluginInstance:typeID:typeInstanceID:markAsRead:)`` in a plugin found before.
+    mutating func select(
+        in slot: PluginSlot,
+        host: UInt32? = nil,
+        pluginInstance: UInt32? = nil,
+        typeID: UInt32?,
+        typeInstanceID: UInt32? = nil,
+        markAsRead: Bool = true
+    ) -> [Series] {
+        let position = slot.position
         var result: [Series] = []
         func visit(_ index: Int) {
             let key = plugins[position].series[index].key
@@ -259,7 +289,12 @@ public struct ValueCache: Sendable {
     /// Whether every series of one host's plugin instance has a value not read yet (the plugin's up-to-date
     /// check before it builds a VM's event).
     func allUpdated(plugin name: String, host: UInt32, pluginInstance: UInt32) -> Bool {
-        guard let position = pluginIndex[name] else { return true }
+        guard let slot = slot(ofPlugin: name) else { return true }
+        return allUpdated(in: slot, host: host, pluginInstance: pluginInstance)
+    }
+
+    func allUpdated(in slot: PluginSlot, host: UInt32, pluginInstance: UInt32) -> Bool {
+        let position = slot.position
         var next = plugins[position].byInstance[pluginInstance]?.first ?? -1
         while next >= 0 {
             let stored = plugins[position].series[Int(next)]

@@ -131,10 +131,11 @@ public struct EventBuilder: Sendable {
         let rssInstance = cache.id(of: "rss")
         let packetsType = cache.id(of: "if_packets")
         let octetsType = cache.id(of: "if_octets")
+        guard let virt = cache.slot(ofPlugin: "virt") else { return }
         for machine in machines {
             let host = machine.host
             let vm = machine.pluginInstance
-            if !cache.allUpdated(plugin: "virt", host: host, pluginInstance: vm) {
+            if !cache.allUpdated(in: virt, host: host, pluginInstance: vm) {
                 output.staleVMCount += 1
                 if output.staleVMExamples.count < 5 { output.staleVMExamples.append(cache.name(vm)) }
                 continue
@@ -148,7 +149,7 @@ public struct EventBuilder: Sendable {
             func select(_ type: UInt32?, _ typeInstance: UInt32? = nil) -> [ValueCache.Series] {
                 guard let type else { return [] }
                 return cache.select(
-                    plugin: "virt",
+                    in: virt,
                     host: host,
                     pluginInstance: vm,
                     typeID: type,
