@@ -204,25 +204,6 @@ public struct ValueCache: Sendable {
             guard let id = names.id(of: typeInstance) else { return [] }
             typeInstanceID = id
         }
-        return select(
-            plugin: name,
-            host: host,
-            pluginInstance: pluginInstance,
-            typeID: typeID,
-            typeInstanceID: typeInstanceID,
-            markAsRead: markAsRead
-        )
-    }
-
-    /// ``select(plugin:host:pluginInstance:type:typeInstance:markAsRead:)`` with names already interned.
-    mutating func select(
-        plugin name: String,
-        host: UInt32? = nil,
-        pluginInstance: UInt32? = nil,
-        typeID: UInt32?,
-        typeInstanceID: UInt32? = nil,
-        markAsRead: Bool = true
-    ) -> [Series] {
         guard let slot = slot(ofPlugin: name) else { return [] }
         return select(
             in: slot,
@@ -244,7 +225,8 @@ public struct ValueCache: Sendable {
         pluginIndex[name].map(PluginSlot.init(position:))
     }
 
-    /// ``select(plugin:host:pluginInstance:typeID:typeInstanceID:markAsRead:)`` in a plugin found before.
+    /// ``select(plugin:host:pluginInstance:type:typeInstance:markAsRead:)`` in a plugin found before, with names
+    /// already interned.
     mutating func select(
         in slot: PluginSlot,
         host: UInt32? = nil,
