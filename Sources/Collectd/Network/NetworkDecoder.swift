@@ -19,6 +19,10 @@ public struct NetworkDecoder: Sendable {
     public private(set) var counters = DecodeCounters()
 
     private var recentStrings = RecentStrings()
+    /// The values of the value list being read. A record shares it; once the record is gone the next value list
+    /// reuses its storage (a record kept by the caller keeps its own copy: arrays copy on write), so a value list
+    /// costs no allocation of its own, and none of the runtime's generic metadata lookup that comes with one.
+    private var valueBuffer: [Value] = []
 
     public init(securityLevel: SecurityLevel = .none, authFile: AuthFile? = nil, maxDatagramSize: Int = 65535) {
         self.securityLevel = securityLevel
@@ -140,7 +144,7 @@ public struct NetworkDecoder: Sendable {
                 guard length >= 6 else { return failure ?? .badLength }
                 let valueCount = Int(UInt16(bigEndian: part.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
                 guard length == 6 + 9 * valueCount else { return failure ?? .badLength }
-                guard valueCount > 0, let values = Self.readValues(part + 6, count: valueCount) else {
+                guard valueCount > 0, Self.readValues(part + 6, count: valueCount, into: &valueBuffer) else {
                     return failure ?? .badValues
                 }
                 if state.time == 0 || state.host.isEmpty || state.plugin.isEmpty || state.type.isEmpty {
@@ -155,7 +159,7 @@ public struct NetworkDecoder: Sendable {
                         typeInstance: state.typeInstance,
                         time: CollectdTime(raw: state.time),
                         interval: CollectdTime(raw: state.interval),
-                        values: values
+                        values: valueBuffer
                     )
                     emit(.values(list), origin)
                 }
@@ -227,28 +231,21 @@ public struct NetworkDecoder: Sendable {
     }
 
     /// Reads `count` values: a type byte each, then 8 bytes each (GAUGE little-endian, the rest big-endian).
-    private static func readValues(_ start: UnsafeRawPointer, count: Int) -> [Value]? {
-        var valid = true
-        let values = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let numbers = start + count
-            for index in 0..<count {
-                let bits = numbers.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
-                let value: Value
-                switch start.load(fromByteOffset: index, as: UInt8.self) {
-                case 0: value = .counter(UInt64(bigEndian: bits))
-                case 1: value = .gauge(Double(bitPattern: UInt64(littleEndian: bits)))
-                case 2: value = .derive(Int64(bitPattern: UInt64(bigEndian: bits)))
-                case 3: value = .absolute(UInt64(bigEndian: bits))
-                default:
-                    valid = false
-                    initialized = index
-                    return
-                }
-                buffer.initializeElement(at: index, to: value)
+    private static func readValues(_ start: UnsafeRawPointer, count: Int, into values: inout [Value]) -> Bool {
+        values.removeAll(keepingCapacity: true)
+        values.reserveCapacity(count)
+        let numbers = start + count
+        for index in 0..<count {
+            let bits = numbers.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
+            switch start.load(fromByteOffset: index, as: UInt8.self) {
+            case 0: values.append(.counter(UInt64(bigEndian: bits)))
+            case 1: values.append(.gauge(Double(bitPattern: UInt64(littleEndian: bits))))
+            case 2: values.append(.derive(Int64(bitPattern: UInt64(bigEndian: bits))))
+            case 3: values.append(.absolute(UInt64(bigEndian: bits)))
+            default: return false
             }
-            initialized = count
         }
-        return valid ? values : nil
+        return true
     }
 
     /// Checks a signature part and, when it holds, decodes the rest of the datagram as signed data.
