@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|batch|validation|collectd|agent]
+# Usage: scripts/bench.sh [all|listener|listener-7|batch|validation|collectd|agent]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -24,6 +24,21 @@ if [ "$what" = all ] || [ "$what" = listener ]; then
         --event "$root/Fixtures/model/measurement-1.3k.json" \
         --official-schema "$shared/ves/schemas/ves-1.1_att-2016-06_event_format_updated.json" \
         --python-script "$root/Benchmarks/python/jsonschema_rate.py"
+fi
+
+if [ "$what" = all ] || [ "$what" = listener-7 ]; then
+    # 7.2.1 over HTTP (one event, batches of 10, 100 and 1000, stndDefined with its 3GPP data), then the O-RAN SC
+    # collector with the same load and event when its start script is there (it says why when it cannot start)
+    peer=()
+    if [ -f "$shared/peers/smo-ves/run-collector.sh" ]; then
+        peer=(--peer-script "$shared/peers/smo-ves/run-collector.sh")
+    else
+        echo "O-RAN SC collector: skipped, $shared/peers/smo-ves/run-collector.sh is missing"
+    fi
+    "$bench" listener-7 \
+        --measurement "$root/Fixtures/model/measurement-7.2.1.json" \
+        --stnd-defined-event "$root/Fixtures/model/stnd-defined-alarm-7.2.1.json" \
+        --stnd-defined "$shared/ves/3gpp" "${peer[@]}"
 fi
 
 if [ "$what" = all ] || [ "$what" = batch ]; then

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import MockListener
 import NIOCore
+import ServiceLifecycle
 
 /// What one wrk run printed, with the CPU this process spent meanwhile (the server under load runs in it).
 struct WrkResult {
@@ -20,18 +22,31 @@ struct WrkResult {
     var cpuMicrosecondsPerRequest: Double { completed > 0 ? serverCPUSeconds / Double(completed) * 1e6 : 0 }
 }
 
+/// The wrk settings every HTTP benchmark takes.
+struct HTTPLoadOptions: ParsableArguments {
+    @Option(help: "Seconds of load per run.")
+    var httpSeconds = 10
+
+    @Option(help: "Concurrent keep-alive connections of the load generator.")
+    var connections = 32
+
+    var load: WrkLoad { WrkLoad(seconds: httpSeconds, connections: connections) }
+}
+
 /// Drives an HTTP server with wrk over keep-alive connections, posting one body again and again.
 struct WrkLoad {
     var seconds: Int
     var connections: Int
     var threads = 1
 
-    /// A wrk script that posts the file's bytes as `application/json`, written beside it.
-    static func script(posting bodyFile: URL) throws -> URL {
+    /// A wrk script that posts the file's bytes as `application/json` with `headers`, written beside it.
+    static func script(posting bodyFile: URL, headers: [String: String] = [:]) throws -> URL {
         let script = bodyFile.deletingPathExtension().appendingPathExtension("lua")
+        let extra = headers.map { "wrk.headers[\"\($0.key)\"] = \"\($0.value)\"\n" }.joined()
         try """
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
+        \(extra)
         local file = io.open("\(bodyFile.path)", "rb")
         wrk.body = file:read("*a")
         file:close()
@@ -72,6 +87,29 @@ struct WrkLoad {
             serverCPUSeconds: cpu,
             completed: requests.split(separator: " ").first.flatMap { Int($0) } ?? 0
         )
+    }
+}
+
+extension WrkLoad {
+    /// Loads a listener started in this process with `configuration` (logging errors only) at `path`, then stops
+    /// it; nil when wrk failed, else what wrk printed and the listener's summary.
+    func run(listener configuration: ListenerConfiguration, path: String, script: URL) async throws
+        -> (result: WrkResult, summary: ListenerSummary)?
+    {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let listener = try EventListener(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [listener], logger: logger))
+        let result = try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            guard let address = await listener.address else { throw ValidationError("listener did not start") }
+            let result = try await run(url: "\(address)\(path)", script: script)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return result
+        }
+        guard let result else { return nil }
+        return (result, try listener.finish())
     }
 }
 

@@ -13,14 +13,7 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
         abstract: "Parse+validate a 7.2.1 measurement and a stndDefined event, against Python jsonschema."
     )
 
-    @Option(help: "A 7.2.1 measurement body ({\"event\": ...}).")
-    var measurement: String
-
-    @Option(help: "A 7.2.1 stndDefined body whose schemaReference the --stnd-defined folder maps.")
-    var stndDefinedEvent: String
-
-    @Option(help: "Folder with schema-map.json and the 3GPP OpenAPI files.")
-    var stndDefined: String
+    @OptionGroup var events: VES721EventFiles
 
     @Option(help: "The official CommonEventFormat_30.2.1_ONAP.json, for the cross-check and Python.")
     var officialSchema: String
@@ -35,14 +28,14 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
         let parser = JSONParser(internTable: KnownNames.table)
         let builtIn = VES721FieldSet.validator
         let official = try JSONSchemaValidator(contentsOfFile: officialSchema, formats: .checked)
-        let schemas = try StndDefinedSchemas(folder: stndDefined)
+        let schemas = try StndDefinedSchemas(folder: events.stndDefined)
 
-        let measurementBody = try Array(Data(contentsOf: URL(fileURLWithPath: measurement)))
+        let measurementBody = try Array(Data(contentsOf: URL(fileURLWithPath: events.measurement)))
         let measurementDocument = try parser.parse(measurementBody)
         guard builtIn.validate(measurementDocument).isEmpty, official.validate(measurementDocument).isEmpty else {
-            throw ValidationError("\(measurement) is not a valid 7.2.1 event")
+            throw ValidationError("\(events.measurement) is not a valid 7.2.1 event")
         }
-        print("measurement: \(measurement) (\(measurementBody.count) bytes)")
+        print("measurement: \(events.measurement) (\(measurementBody.count) bytes)")
         let measurementRate = itemsPerSecond(seconds: seconds, batch: 500) {
             guard let value = try? parser.parse(measurementBody) else { return -1 }
             return builtIn.validate(value).count
@@ -53,14 +46,14 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
             return official.validate(value).count
         }
         print(line("parse+validate 7.2.1 measurement, official 30.2.1 file, 1 core", officialRate))
-        compare(python(event: measurement, stndDefined: false), measurementRate, "measurement")
+        compare(python(event: events.measurement, stndDefined: false), measurementRate, "measurement")
 
-        let stndBody = try Array(Data(contentsOf: URL(fileURLWithPath: stndDefinedEvent)))
+        let stndBody = try Array(Data(contentsOf: URL(fileURLWithPath: events.stndDefinedEvent)))
         let stndDocument = try parser.parse(stndBody)
         guard let fields = stndDocument["event"]?["stndDefinedFields"], let data = fields["data"],
             let reference = fields["schemaReference"]?.stringValue
         else {
-            throw ValidationError("\(stndDefinedEvent) has no stndDefinedFields with data and schemaReference")
+            throw ValidationError("\(events.stndDefinedEvent) has no stndDefinedFields with data and schemaReference")
         }
         let check = { (value: JSONValue, data: JSONValue) -> Int in
             var count = builtIn.validate(value).count
@@ -71,16 +64,16 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
             return count
         }
         guard check(stndDocument, data) == 0 else {
-            throw ValidationError("\(stndDefinedEvent) is not valid (envelope or data)")
+            throw ValidationError("\(events.stndDefinedEvent) is not valid (envelope or data)")
         }
-        print("stndDefined: \(stndDefinedEvent) (\(stndBody.count) bytes), \(reference)")
+        print("stndDefined: \(events.stndDefinedEvent) (\(stndBody.count) bytes), \(reference)")
         let stndRate = itemsPerSecond(seconds: seconds, batch: 500) {
             guard let value = try? parser.parse(stndBody), let data = value["event"]?["stndDefinedFields"]?["data"]
             else { return -1 }
             return check(value, data)
         }
         print(line("parse+validate stndDefined (envelope + 3GPP data), 1 core", stndRate))
-        compare(python(event: stndDefinedEvent, stndDefined: true), stndRate, "stndDefined")
+        compare(python(event: events.stndDefinedEvent, stndDefined: true), stndRate, "stndDefined")
     }
 
     private func line(_ name: String, _ rate: Double) -> String {
@@ -107,7 +100,7 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
             ["python3", pythonScript, "--schema", officialSchema, "--event", event, "--seconds", String(seconds)]
-            + (stndDefined ? ["--stnd-defined", self.stndDefined] : [])
+            + (stndDefined ? ["--stnd-defined", events.stndDefined] : [])
         let output = Pipe()
         process.standardOutput = output
         guard (try? process.run()) != nil else { return nil }
@@ -116,4 +109,16 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
         guard process.terminationStatus == 0, let value = try? JSONParser().parse(Array(bytes)) else { return nil }
         return value["per_second"]?.doubleValue
     }
+}
+
+/// The 7.2.1 bodies the validation and HTTP benchmarks share.
+struct VES721EventFiles: ParsableArguments {
+    @Option(help: "A 7.2.1 measurement body ({\"event\": ...}).")
+    var measurement: String
+
+    @Option(help: "A 7.2.1 stndDefined body whose schemaReference the --stnd-defined folder maps.")
+    var stndDefinedEvent: String
+
+    @Option(help: "Folder with schema-map.json and the 3GPP OpenAPI files.")
+    var stndDefined: String
 }

@@ -20,7 +20,8 @@ struct VESBenchmarks: AsyncParsableCommand {
         commandName: "ves-benchmarks",
         abstract: "Measure the harness (build with -c release).",
         subcommands: [
-            ListenerBenchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self, AgentBenchmark.self,
+            ListenerBenchmark.self, Listener721Benchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self,
+            AgentBenchmark.self,
             AgentMemoryBenchmark.self, BatchBenchmark.self,
         ]
     )
@@ -44,11 +45,7 @@ struct ListenerBenchmark: AsyncParsableCommand {
     @Option(help: "Seconds per validation measurement.")
     var seconds = 3.0
 
-    @Option(help: "Seconds of HTTP load.")
-    var httpSeconds = 10
-
-    @Option(help: "Concurrent keep-alive connections of the load generator.")
-    var connections = 32
+    @OptionGroup var http: HTTPLoadOptions
 
     func run() async throws {
         let body = try Array(Data(contentsOf: URL(fileURLWithPath: event)))
@@ -120,7 +117,7 @@ struct ListenerBenchmark: AsyncParsableCommand {
         let bodyFile = directory.appendingPathComponent("body.json")
         try Data(body).write(to: bodyFile)
         let script = try WrkLoad.script(posting: bodyFile)
-        let load = WrkLoad(seconds: httpSeconds, connections: connections)
+        let load = http.load
 
         let bare = try await BareHummingbird.serving { url in
             try await load.run(url: url + "/eventListener/v1", script: script)
@@ -142,23 +139,11 @@ struct ListenerBenchmark: AsyncParsableCommand {
         var configuration = ListenerConfiguration()
         configuration.port = 0
         configuration.recordPath = directory.appendingPathComponent("record.jsonl").path
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let listener = try EventListener(configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [listener], logger: logger))
-        let result = try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            guard let address = await listener.address else { throw ValidationError("listener did not start") }
-            let result = try await load.run(url: "\(address)/eventListener/v1", script: script)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        }
-        guard let result else {
+        let path = "/eventListener/v1"
+        guard let (result, summary) = try await load.run(listener: configuration, path: path, script: script) else {
             print("http: the listener's run failed (wrk exited with an error)")
             return
         }
-        let summary = try listener.finish()
         let recordLines = try Self.lines(in: configuration.recordPath!)
         print(
             String(
