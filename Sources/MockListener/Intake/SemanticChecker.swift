@@ -173,12 +173,9 @@ struct SemanticEvent {
     /// eventSeverity NORMAL is how a fault says its alarm is cleared (7.2.1 faultFields).
     var isClear: Bool { eventSeverity == "NORMAL" }
 
-    /// A hash of the whole event with its members sorted, to tell a copy sent again from a different event.
-    var fingerprint: Int {
-        var hasher = Hasher()
-        event.jsonBytes(sortedKeys: true).withUnsafeBytes { hasher.combine(bytes: $0) }
-        return hasher.finalize()
-    }
+    /// A hash of the whole event in which members' order does not count, to tell a copy sent again from a
+    /// different event.
+    var fingerprint: UInt64 { event.fingerprint }
 
     func warning(at headerField: String, _ message: String) -> Violation {
         Violation(pointer: JSONPointer.appending(headerField, to: headerPointer), message: message, keyword: "semantic")

@@ -27,7 +27,7 @@ struct SemanticEventIds: Sendable {
 
     private struct EventIdUse: Sendable {
         /// Only computed where copies are allowed (v7).
-        var fingerprint: Int?
+        var fingerprint: UInt64?
         var alarmCondition: String?
         var domain: String?
     }
