@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|listener-7|batch|validation|collectd|agent]
+# Usage: scripts/bench.sh [all|listener|listener-7|batch|validation|collectd|agent|replay]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -18,6 +18,21 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 touch Benchmarks/Package.swift
 swift build -c release --package-path Benchmarks
 bench="$(swift build -c release --package-path Benchmarks --show-bin-path)/ves-benchmarks"
+
+# A release ves-listener (with any arguments given) and a ves-agent posting to it every 10 s, in $work; sets
+# listener, agent and agent_port (the agent's UDP port).
+start_listener_and_agent() {
+    "$bin/ves-listener" --port 0 "$@" >"$work/listener.out" 2>/dev/null &
+    listener=$!
+    until [ -s "$work/listener.out" ]; do sleep 0.1; done
+    local listener_port
+    listener_port="$(head -1 "$work/listener.out" | sed 's/.*://')"
+    "$bin/ves-agent" --port "$listener_port" --listen 127.0.0.1:0 --send-event-interval 10 --log-level warning \
+        >"$work/agent.out" 2>"$work/agent.err" &
+    agent=$!
+    until [ -s "$work/agent.out" ]; do sleep 0.1; done
+    agent_port="$(head -1 "$work/agent.out" | sed 's/.*://')"
+}
 
 if [ "$what" = all ] || [ "$what" = listener ]; then
     "$bench" listener \
@@ -78,15 +93,7 @@ if [ "$what" = all ] || [ "$what" = agent ]; then
     trap 'kill $agent $listener 2>/dev/null || true; rm -rf "$work"' EXIT
     "$bin/ves-replay" generate --out "$work/trace.jsonl" --vms 10000 --vcpus 1 --interfaces 1 --disks 1 \
         --duration 60 --interval 10 >/dev/null
-    "$bin/ves-listener" --port 0 >"$work/listener.out" 2>/dev/null &
-    listener=$!
-    until [ -s "$work/listener.out" ]; do sleep 0.1; done
-    listener_port="$(head -1 "$work/listener.out" | sed 's/.*://')"
-    "$bin/ves-agent" --port "$listener_port" --listen 127.0.0.1:0 --send-event-interval 10 --log-level warning \
-        >"$work/agent.out" 2>"$work/agent.err" &
-    agent=$!
-    until [ -s "$work/agent.out" ]; do sleep 0.1; done
-    agent_port="$(head -1 "$work/agent.out" | sed 's/.*://')"
+    start_listener_and_agent
     start_rss="$(awk '/VmRSS/ {print $2}' /proc/$agent/status)"
     "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed 5 --shift-time now --no-progress \
         "$work/trace.jsonl" >/dev/null
@@ -106,6 +113,48 @@ if [ "$what" = all ] || [ "$what" = agent ]; then
     awk -v start="$start_rss" -v rss="$rss" -v peak="$peak" 'BEGIN {
         printf "ves-agent process with 100000 series: resident %.1f MB (%.1f MB at start, %.1f MB at the peak of a tick of 10000 events)\n",
             rss / 1024, start / 1024, peak / 1024 }'
+    kill "$agent" "$listener"
+    wait "$agent" "$listener" 2>/dev/null || true
+fi
+
+if [ "$what" = all ] || [ "$what" = replay ]; then
+    # ves-replay send --speed max into the real ves-agent over loopback UDP, paced to the agent's socket queue (the
+    # default) at 1x, 10x and 100x a 111,100-value-list trace (100 VMs x 11 series x 101 samples, looped), then
+    # unpaced at 10x for comparison; what the agent counted tells what was lost.
+    for product in ves-agent ves-listener ves-replay; do
+        swift build -c release --package-path Benchmarks --product "$product" >/dev/null
+    done
+    bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
+    work="$(mktemp -d)"
+    trap 'kill $agent $listener 2>/dev/null || true; rm -rf "$work"' EXIT
+    "$bin/ves-replay" generate --out "$work/trace.jsonl" --vms 100 --duration 1000 --interval 10 >/dev/null
+    start_listener_and_agent --max-records 1000
+    # the agent's count of value lists received, once it stopped growing
+    agent_lists() {
+        local last=-1 now
+        while true; do
+            kill -USR1 "$agent"
+            sleep 0.3
+            now="$(tail -1 "$work/agent.out" | sed -n 's/.* datagrams (.* bad), \([0-9]*\) value lists.*/\1/p')"
+            [ "$now" = "$last" ] && break
+            last="$now"
+        done
+        echo "$now"
+    }
+    before="$(agent_lists)"
+    for run in "1" "10" "100" "10 --no-receiver-pacing"; do
+        read -r loops pacing <<<"$run"
+        "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --loop "$loops" --no-progress \
+            $pacing "$work/trace.jsonl" >"$work/replay.out"
+        after="$(agent_lists)"
+        sent_line="$(tail -1 "$work/replay.out")"
+        sent="$(echo "$sent_line" | sed -n 's/^sent \([0-9]*\) value lists.*/\1/p')"
+        seconds="$(echo "$sent_line" | sed -n 's/.* in \([0-9.]*\) s$/\1/p')"
+        awk -v sent="$sent" -v s="$seconds" -v got="$((after - before))" -v mode="${pacing:-paced (default)}" \
+            'BEGIN { printf "ves-replay send --speed max into ves-agent, %s: %d value lists in %.2f s, %.0f value lists/s; the agent received %d, lost %d (%.2f%%)\n",
+                mode, sent, s, sent / s, got, sent - got, (sent - got) * 100 / sent }'
+        before="$after"
+    done
     kill "$agent" "$listener"
     wait "$agent" "$listener" 2>/dev/null || true
 fi

@@ -21,6 +21,9 @@ public struct ReplayOptions: Sendable {
     /// Passwords for decoding captured signed or encrypted datagrams when they must be rewritten or counted.
     public var authFile: AuthFile?
     public var typesDB: TypesDB = .systemOrBuiltIn()
+    /// For a UDP receiver on this machine: wait while its socket queue is full (read from /proc/net/udp), so a
+    /// fast replay is not lost in the receiver's buffer, and count what it dropped.
+    public var paceToReceiver = true
 
     public init(target: ReplayTarget) {
         self.target = target
@@ -60,6 +63,9 @@ public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
     /// HTTP requests that did not get a 2xx answer.
     public var failedRequests = 0
     public var seconds = 0.0
+    /// Datagrams a loopback UDP receiver dropped while this ran (the kernel's count for its port); nil when
+    /// unknown (another host, an HTTP target, or pacing off).
+    public var receiverDrops: Int?
 
     public init() {}
 
@@ -95,14 +101,24 @@ public final class ReplaySession: Service {
             switch self.options.target {
             case .udp(let host, let port):
                 let (socket, peer) = try await DatagramSocket.sender(to: host, port: port)
+                var pacing =
+                    self.options.paceToReceiver ? ReceiverBacklog(host: host, port: port).map(ReceiverPacing.init) : nil
                 try await socket.withStreams { _, outbound in
                     try await self.play { datagrams in
                         for datagram in datagrams {
                             try await outbound.write(
                                 AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram))
                             )
+                            try await pacing?.sent(payloadBytes: datagram.count)
                         }
                         return datagrams.count
+                    }
+                }
+                if var pacing {
+                    pacing.finish()
+                    self.state.setReceiverDrops(pacing.drops)
+                    if pacing.gaveUp {
+                        self.logger.warning("the receiver stopped taking datagrams for 5 s; the rest was sent unpaced")
                     }
                 }
             case .http(let url):
@@ -331,6 +347,10 @@ final class SummaryBox: Sendable {
             summary.failedRequests += failed
             summary.seconds = elapsed
         }
+    }
+
+    func setReceiverDrops(_ drops: Int) {
+        box.withLock { $0.receiverDrops = drops }
     }
 
     func finish(elapsed: Double, undecodable: Int) {

@@ -60,6 +60,16 @@ struct Send: AsyncParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "No progress on stderr.")
     var noProgress = false
 
+    @Flag(
+        name: .customLong("no-receiver-pacing"),
+        help: ArgumentHelp(
+            "Do not wait for a loopback UDP receiver to drain its socket queue.",
+            discussion: "By default, sending to 127.x or ::1 reads the receiver's queue and drops from "
+                + "/proc/net/udp: sending waits while the queue is full, and the drops are printed at the end."
+        )
+    )
+    var noReceiverPacing = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -84,6 +94,7 @@ struct Send: AsyncParsableCommand {
         options.rate = rate
         options.shiftTimeToNow = shiftTime == "now"
         options.loops = loop
+        options.paceToReceiver = !noReceiverPacing
         try withUserErrors {
             try options.addRenames(renameHost)
             let file = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
@@ -109,6 +120,9 @@ struct Send: AsyncParsableCommand {
         }
         if summary.failedRequests > 0 {
             logger.warning("\(summary.failedRequests) requests did not get a 2xx answer")
+        }
+        if let drops = summary.receiverDrops {
+            print("the receiver at \(options.target) dropped \(drops) datagrams while this ran (kernel count)")
         }
         print(summary)
         if summary.failedRequests > 0 { throw ExitCode(1) }

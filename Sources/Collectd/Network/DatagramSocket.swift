@@ -1,6 +1,10 @@
 public import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A UDP socket on SwiftNIO: sends datagrams to one peer, or receives them on a bound address.
 public struct DatagramSocket: Sendable {
     typealias Channel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
@@ -45,10 +49,37 @@ public struct DatagramSocket: Sendable {
                     try Channel(wrappingChannelSynchronously: channel)
                 }
             }
+        await raiseBeyondSystemLimit(channel.channel, bufferOption, to: bufferSize)
         guard let address = channel.channel.localAddress else {
             throw CollectdError(code: .udp, message: "the UDP socket on \(host):\(port) has no local address")
         }
         return DatagramSocket(channel: channel, localAddress: address)
+    }
+
+    /// Linux caps SO_RCVBUF and SO_SNDBUF at net.core.rmem_max and wmem_max (often 4 MiB, which a replay at full
+    /// speed fills in milliseconds); a process allowed to (CAP_NET_ADMIN, as root in a container) may go past the
+    /// cap with the FORCE options. Where it may not, the capped size stays.
+    private static func raiseBeyondSystemLimit(
+        _ channel: any NIOCore.Channel,
+        _ option: NIOBSDSocket.Option,
+        to size: Int
+    ) async {
+        #if os(Linux)
+            // the kernel reports twice what was set, for its own bookkeeping
+            guard let current = try? await channel.getOption(.socketOption(option)).get(), current < size else {
+                return
+            }
+            let force = NIOBSDSocket.Option(rawValue: option == .so_rcvbuf ? SO_RCVBUFFORCE : SO_SNDBUFFORCE)
+            _ = try? await channel.setOption(.socketOption(force), value: SocketOptionValue(size)).get()
+        #endif
+    }
+
+    /// The receive buffer the kernel gave the socket, in bytes (twice what was set, as Linux reports it).
+    public var receiveBufferBytes: Int {
+        get async {
+            guard let size = try? await channel.channel.getOption(.socketOption(.so_rcvbuf)).get() else { return 0 }
+            return Int(size)
+        }
     }
 
     /// Closes the socket; a loop over its inbound stream ends.
