@@ -1,6 +1,15 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
+/// Products of the main package, by name.
+func harness(_ names: String...) -> [Target.Dependency] {
+    names.map { .product(name: $0, package: "ves-harness") }
+}
+
+/// What the fixed work needs: the benchmarks time it, the instruction counter counts it.
+let fixedWorkModules = harness("JSON", "JSONSchema", "VESModel", "Collectd", "Replay", "VESAgent")
+let strictImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
 // Kept apart from the main package so benchmarks never slow its build or its tests.
 let package = Package(
     name: "ves-harness-benchmarks",
@@ -15,27 +24,29 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
+        .target(
+            name: "BenchmarkWork",
+            dependencies: fixedWorkModules + [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictImports
+        ),
+        // synchronous and single-threaded, for valgrind (scripts/instructions.sh)
+        .executableTarget(
+            name: "ves-instructions",
+            dependencies: ["BenchmarkWork"] + fixedWorkModules,
+            swiftSettings: strictImports
+        ),
         .executableTarget(
             name: "ves-benchmarks",
-            dependencies: [
-                .product(name: "JSON", package: "ves-harness"),
-                .product(name: "JSONSchema", package: "ves-harness"),
-                .product(name: "VESModel", package: "ves-harness"),
-                .product(name: "StndDefined", package: "ves-harness"),
-                .product(name: "MockListener", package: "ves-harness"),
-                .product(name: "CurlClient", package: "ves-harness"),
-                .product(name: "Collectd", package: "ves-harness"),
-                .product(name: "Replay", package: "ves-harness"),
-                .product(name: "VESAgent", package: "ves-harness"),
-                .product(name: "Platform", package: "ves-harness"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
-        )
+            dependencies: ["BenchmarkWork"] + fixedWorkModules
+                + harness("StndDefined", "MockListener", "CurlClient", "Platform") + [
+                    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                    .product(name: "Logging", package: "swift-log"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                    .product(name: "NIOCore", package: "swift-nio"),
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HTTPTypes", package: "swift-http-types"),
+                ],
+            swiftSettings: strictImports
+        ),
     ]
 )

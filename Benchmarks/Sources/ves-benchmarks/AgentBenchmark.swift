@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkWork
 import Collectd
 import Foundation
 import Logging
@@ -63,51 +64,19 @@ struct AgentBenchmark: AsyncParsableCommand {
     }
 
     static func generator(vms: Int, samples: Int) -> VirtTraceGenerator {
-        var generator = VirtTraceGenerator()
-        generator.vms = vms
-        generator.vcpus = 1
-        generator.interfaces = 1
-        generator.disks = 1
-        generator.interval = 10
-        generator.samples = samples
-        generator.start = 1_795_600_000
-        return generator
+        FixedWork.generator(vms: vms, samples: samples)
     }
 
-    static func records(_ entries: [TraceEntry]) -> [CollectdRecord] {
-        entries.flatMap { entry -> [CollectdRecord] in
-            if case .records(let records) = entry.payload { return records }
-            return []
-        }
-    }
+    static func records(_ entries: [TraceEntry]) -> [CollectdRecord] { FixedWork.records(entries) }
 
-    static func datagrams(_ records: [CollectdRecord]) -> [[UInt8]] {
-        var encoder = NetworkEncoder()
-        var datagrams: [[UInt8]] = []
-        for record in records { datagrams += encoder.add(record) }
-        return datagrams + encoder.flush()
-    }
+    static func datagrams(_ records: [CollectdRecord]) -> [[UInt8]] { FixedWork.datagrams(records) }
 
     static func core(
         clock: AgentConfiguration.ClockMode,
         built: Counter,
         version: VESVersion = .ves11
     ) -> AgentCore {
-        var configuration = AgentConfiguration()
-        configuration.hostname = "compute-0"
-        configuration.clock = clock
-        configuration.expireIntervals = 0
-        configuration.vesVersion = version
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        return AgentCore(
-            configuration: configuration,
-            typesDB: .systemOrBuiltIn(),
-            authFile: nil,
-            stats: AgentStats(),
-            logger: logger,
-            deliver: { built.add($0.count) }
-        )
+        FixedWork.agentCore(clock: clock, version: version) { built.add($0.count) }
     }
 
     func run() async throws {
