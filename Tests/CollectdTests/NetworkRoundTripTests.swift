@@ -110,6 +110,41 @@ import Testing
         #expect(decoder.counters.ok == datagrams.count)
     }
 
+    @Test("thousands of distinct names, the same text in different fields and names of 6 to 125 bytes decode exactly")
+    func manyDistinctNames() {
+        // more names than the decoder's table of recent strings holds, so its slots are reused many times over;
+        // one text used as a host, a plugin and a type instance, which must not be taken for one another
+        var lists: [ValueList] = []
+        for index in 0..<5000 {
+            let name = "n\(index % 2500)-" + String(repeating: "x", count: index % 120)
+            lists.append(
+                ValueList(
+                    host: index % 3 == 0 ? name : "host-\(index % 7)",
+                    plugin: index % 3 == 1 ? name : "plugin",
+                    pluginInstance: String(index % 11),
+                    type: "gauge",
+                    typeInstance: index % 3 == 2 ? name : "",
+                    time: CollectdTime(wholeSeconds: 1_795_600_000 + UInt64(index)),
+                    interval: CollectdTime(wholeSeconds: 10),
+                    values: [.gauge(Double(index))]
+                )
+            )
+        }
+        var encoder = NetworkEncoder()
+        var datagrams: [[UInt8]] = []
+        for list in lists { datagrams += encoder.add(list) }
+        datagrams += encoder.flush()
+        var decoder = NetworkDecoder()
+        // twice through, so the second pass meets names the table has already seen
+        for _ in 0..<2 {
+            var decoded: [ValueList] = []
+            for datagram in datagrams {
+                for case .values(let list) in decoder.decode(datagram).records { decoded.append(list) }
+            }
+            #expect(decoded == lists)
+        }
+    }
+
     @Test("notifications round trip each in its own datagram", arguments: securities)
     func notificationsRoundTripEachInItsOwnDatagram(security: EncoderSecurity) {
         var encoder = NetworkEncoder(security: security)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Decodes collectd network-protocol datagrams into value lists and notifications, as collectd's network plugin
 /// (src/network.c, `parse_packet`) reads them.
 ///
@@ -323,22 +329,44 @@ public struct NetworkDecoder: Sendable {
 
 extension DecodeFailure: Error {}
 
-/// The last long string seen in each field, so a host name repeated in every datagram shares one storage.
+/// Strings seen lately, by field and bytes, so the names a datagram repeats (a host, the plugins, the types and their
+/// instances, which collectd writes again whenever they change from one value list to the next) are compared, not
+/// built again: building a String validates and copies its bytes, and was a fifth of decoding.
 private struct RecentStrings: Sendable {
-    private var strings = [String](repeating: "", count: 6)
+    /// A power of two: slots are picked by the low bits of a hash of the field and the bytes.
+    private static let slotCount = 512
+    /// Longer strings are built every time (collectd's names are at most 63 bytes).
+    private static let longest = 64
+    /// Per slot: the field (-1 when empty), the length, the bytes (at slot * longest in `pool`) and the string.
+    private var fields = [Int](repeating: -1, count: slotCount)
+    private var lengths = [Int](repeating: 0, count: slotCount)
+    private var pool = [UInt8](repeating: 0, count: slotCount * longest)
+    private var strings = [String](repeating: "", count: slotCount)
 
     /// The string of a string part's payload (without its final NUL), cut at the first NUL as C would read it.
     mutating func string(field: Int, bytes start: UnsafeRawPointer, count: Int) -> String {
-        let bytes = UnsafeBufferPointer(start: start.assumingMemoryBound(to: UInt8.self), count: count)
+        let bytes = start.assumingMemoryBound(to: UInt8.self)
         var length = 0
-        while length < count && bytes[length] != 0 { length += 1 }
-        let text = UnsafeBufferPointer(rebasing: bytes[0..<length])
-        // Short strings live inline in the String value; building them is as cheap as comparing.
-        if length <= 15 { return String(decoding: text, as: UTF8.self) }
-        let cached = strings[field]
-        if cached.utf8.count == length, cached.utf8.elementsEqual(text) { return cached }
+        var hash = UInt64(field) &+ 0x9E37_79B9_7F4A_7C15
+        while length < count && bytes[length] != 0 {
+            hash = (hash ^ UInt64(bytes[length])) &* 0x0000_0100_0000_01B3
+            length += 1
+        }
+        let text = UnsafeBufferPointer(start: bytes, count: length)
+        guard length <= Self.longest else { return String(decoding: text, as: UTF8.self) }
+        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & (Self.slotCount - 1)
+        let matches =
+            fields.withUnsafeBufferPointer { $0[slot] } == field
+            && lengths.withUnsafeBufferPointer { $0[slot] } == length
+            && pool.withUnsafeBufferPointer { memcmp($0.baseAddress! + slot * Self.longest, bytes, length) == 0 }
+        if matches { return strings[slot] }
         let fresh = String(decoding: text, as: UTF8.self)
-        strings[field] = fresh
+        fields[slot] = field
+        lengths[slot] = length
+        pool.withUnsafeMutableBufferPointer { pool in
+            _ = memcpy(pool.baseAddress! + slot * Self.longest, bytes, length)
+        }
+        strings[slot] = fresh
         return fresh
     }
 }
