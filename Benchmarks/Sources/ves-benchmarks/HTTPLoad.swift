@@ -92,10 +92,12 @@ struct WrkLoad {
 
 extension WrkLoad {
     /// Loads a listener started in this process with `configuration` (logging errors only) at `path`, then stops
-    /// it; nil when wrk failed, else what wrk printed and the listener's summary.
+    /// it; nil when wrk failed, else what wrk printed, the listener's summary and the process's peak resident size
+    /// (MB) while it ran.
     func run(listener configuration: ListenerConfiguration, path: String, script: URL) async throws
-        -> (result: WrkResult, summary: ListenerSummary)?
+        -> (result: WrkResult, summary: ListenerSummary, peakMegabytes: Double)?
     {
+        BatchBenchmark.resetPeakResident()
         var logger = Logger(label: "bench")
         logger.logLevel = .error
         let listener = try EventListener(configuration: configuration, logger: logger)
@@ -109,7 +111,8 @@ extension WrkLoad {
             return result
         }
         guard let result else { return nil }
-        return (result, try listener.finish())
+        let peak = BatchBenchmark.peakResidentMegabytes()
+        return (result, try listener.finish(), peak)
     }
 }
 

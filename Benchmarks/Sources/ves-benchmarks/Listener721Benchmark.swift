@@ -127,7 +127,8 @@ struct Listener721Benchmark: AsyncParsableCommand {
         configuration.credentials = Credentials(username: Self.user, password: Self.password)
         configuration.stndDefinedSchemas = try StndDefinedSchemas(folder: events.stndDefined)
         configuration.maxBodyBytes = 16 * 1024 * 1024
-        guard let (result, summary) = try await load.run(listener: configuration, path: path, script: script) else {
+        guard let (result, summary, peak) = try await load.run(listener: configuration, path: path, script: script)
+        else {
             print("http: not measured (wrk is needed: apt-get install -y wrk)")
             return nil
         }
@@ -135,7 +136,10 @@ struct Listener721Benchmark: AsyncParsableCommand {
         guard lines >= result.completed * expectedEvents else {
             throw ValidationError("the record has \(lines) lines for \(result.completed) requests")
         }
-        return ListenerRun(wrk: result, summary: "\(summary.description); \(lines) record lines")
+        return ListenerRun(
+            wrk: result,
+            summary: "\(summary.description); \(lines) record lines; peak resident \(Int(peak.rounded())) MB"
+        )
     }
 
     /// The O-RAN SC collector under the same load and event, when its script is given and it starts.

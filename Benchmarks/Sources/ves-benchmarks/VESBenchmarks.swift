@@ -140,7 +140,8 @@ struct ListenerBenchmark: AsyncParsableCommand {
         configuration.port = 0
         configuration.recordPath = directory.appendingPathComponent("record.jsonl").path
         let path = "/eventListener/v1"
-        guard let (result, summary) = try await load.run(listener: configuration, path: path, script: script) else {
+        guard let (result, summary, peak) = try await load.run(listener: configuration, path: path, script: script)
+        else {
             print("http: the listener's run failed (wrk exited with an error)")
             return
         }
@@ -148,13 +149,14 @@ struct ListenerBenchmark: AsyncParsableCommand {
         print(
             String(
                 format: "http keep-alive, %@, listener in-process with --record: %.0f events/s, %.1f µs CPU per "
-                    + "event, %.0f%% of the bare server; %@; %d record lines",
+                    + "event, %.0f%% of the bare server; %@; %d record lines; peak resident %.0f MB",
                 load.settings,
                 result.requestsPerSecond,
                 result.cpuMicrosecondsPerRequest,
                 bare.requestsPerSecond > 0 ? result.requestsPerSecond / bare.requestsPerSecond * 100 : 0,
                 summary.description,
-                recordLines
+                recordLines,
+                peak
             )
         )
         print("  wrk: \(result.requests)")
