@@ -32,7 +32,7 @@ let package = Package(
         // synchronous and single-threaded, for valgrind (scripts/instructions.sh)
         .executableTarget(
             name: "ves-instructions",
-            dependencies: ["BenchmarkWork"] + fixedWorkModules,
+            dependencies: ["BenchmarkWork"] + fixedWorkModules + harness("Platform"),
             swiftSettings: strictImports
         ),
         .executableTarget(

@@ -39,24 +39,9 @@ enum Fingerprint {
         return word ^ (word >> 31)
     }
 
-    /// A string's UTF-8 bytes, eight at a time.
+    /// A string's UTF-8 bytes, hashed as the parser hashes keys.
     static func bytes(_ text: String) -> UInt64 {
         var text = text
-        return text.withUTF8 { buffer in
-            var hash = mix(0x5EED, UInt64(buffer.count))
-            var index = 0
-            while index + 8 <= buffer.count {
-                hash = mix(hash, UnsafeRawBufferPointer(buffer).loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                index += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while index < buffer.count {
-                tail |= UInt64(buffer[index]) << shift
-                shift += 8
-                index += 1
-            }
-            return mix(hash, tail)
-        }
+        return text.withUTF8 { hashBytes($0) }
     }
 }

@@ -96,18 +96,13 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
     }
 
     private func python(event: String, stndDefined: Bool) -> Double? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", pythonScript, "--schema", officialSchema, "--event", event, "--seconds", String(seconds)]
-            + (stndDefined ? ["--stnd-defined", events.stndDefined] : [])
-        let output = Pipe()
-        process.standardOutput = output
-        guard (try? process.run()) != nil else { return nil }
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let value = try? JSONParser().parse(Array(bytes)) else { return nil }
-        return value["per_second"]?.doubleValue
+        pythonEventsPerSecond(
+            script: pythonScript,
+            schema: officialSchema,
+            event: event,
+            seconds: seconds,
+            extra: stndDefined ? ["--stnd-defined", events.stndDefined] : []
+        )
     }
 }
 

@@ -70,7 +70,7 @@ struct ListenerBenchmark: AsyncParsableCommand {
             return official.validate(value).count
         }
         print(line("parse+validate, official 2016 file, 1 core", officialRate))
-        if let python = try pythonRate() {
+        if let python = pythonRate() {
             print(
                 String(
                     format: "python jsonschema (Draft4Validator, official 2016 file): %.0f events/s; ratio %.1fx",
@@ -86,22 +86,15 @@ struct ListenerBenchmark: AsyncParsableCommand {
         String(format: "%@: %.0f events/s (%.2f µs/event)", name, rate, 1e6 / rate)
     }
 
-    private func pythonRate() throws -> Double? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", pythonScript, "--schema", officialSchema, "--event", event, "--seconds", String(seconds),
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let value = try? JSONParser().parse(Array(data)) else {
-            print("python jsonschema: not measured (python3 with jsonschema is needed)")
-            return nil
-        }
-        return value["per_second"]?.doubleValue
+    private func pythonRate() -> Double? {
+        let rate = pythonEventsPerSecond(
+            script: pythonScript,
+            schema: officialSchema,
+            event: event,
+            seconds: seconds
+        )
+        if rate == nil { print("python jsonschema: not measured (python3 with jsonschema is needed)") }
+        return rate
     }
 
     /// Loads a bare Hummingbird server (the ceiling), then the listener in this process, with the same wrk
@@ -348,6 +341,24 @@ final class Counter: Sendable {
     private let box = Mutex(0)
     func add(_ amount: Int) { box.withLock { $0 += amount } }
     var value: Int { box.withLock { $0 } }
+}
+
+/// Events per second of a Python script run as `script --schema S --event E --seconds N [extra...]`, which prints
+/// `{"per_second": ...}`; nil when it could not run or printed something else.
+func pythonEventsPerSecond(script: String, schema: String, event: String, seconds: Double, extra: [String] = [])
+    -> Double?
+{
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments =
+        ["python3", script, "--schema", schema, "--event", event, "--seconds", String(seconds)] + extra
+    let output = Pipe()
+    process.standardOutput = output
+    guard (try? process.run()) != nil else { return nil }
+    let bytes = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0, let value = try? JSONParser().parse(Array(bytes)) else { return nil }
+    return value["per_second"]?.doubleValue
 }
 
 /// Runs `pass` (which handles `itemsPerPass` items) for about `seconds` after a warm-up, checking the clock every

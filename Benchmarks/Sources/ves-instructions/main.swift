@@ -6,6 +6,7 @@ import BenchmarkWork
 import Collectd
 import JSON
 import JSONSchema
+import Platform
 import Replay
 import Synchronization
 import VESAgent
@@ -28,14 +29,11 @@ func fail(_ message: String) -> Never {
 }
 
 func bytes(of path: String) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { fail("cannot read \(path)") }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while case let count = fread(&chunk, 1, chunk.count, file), count > 0 {
-        bytes += chunk[0..<count]
+    do {
+        return try FileBytes.read(path)
+    } catch {
+        fail("cannot read \(path): \(error)")
     }
-    return bytes
 }
 
 /// Parses and validates `body` `times` times; the number of violations (0 for a valid event).

@@ -74,14 +74,6 @@ public struct DatagramSocket: Sendable {
         #endif
     }
 
-    /// The receive buffer the kernel gave the socket, in bytes (twice what was set, as Linux reports it).
-    public var receiveBufferBytes: Int {
-        get async {
-            guard let size = try? await channel.channel.getOption(.socketOption(.so_rcvbuf)).get() else { return 0 }
-            return Int(size)
-        }
-    }
-
     /// Closes the socket; a loop over its inbound stream ends.
     public func close() {
         channel.channel.close(promise: nil)
