@@ -118,7 +118,9 @@ public final class ReplaySession: Service {
                     pacing.finish()
                     self.state.setReceiverDrops(pacing.drops)
                     if pacing.gaveUp {
-                        self.logger.warning("the receiver stopped taking datagrams for 5 s; the rest was sent unpaced")
+                        self.logger.warning(
+                            "the receiver's queue stayed full for \(ReceiverPacing.stallLimit); the rest was sent unpaced"
+                        )
                     }
                 }
             case .http(let url):
