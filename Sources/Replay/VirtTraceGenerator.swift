@@ -5,6 +5,9 @@ public import Collectd
 /// all growing as real counters do, from a seed so the same options give the same trace.
 public struct VirtTraceGenerator: Sendable {
     public var host = "compute-0"
+    /// Hosts the VMs run on: with more than one, VM i runs on `<host>-<i mod hosts>`, as at a site whose
+    /// collectds all send to one agent.
+    public var hosts = 1
     public var vms = 2
     public var vcpus = 2
     public var interfaces = 1
@@ -40,6 +43,7 @@ public struct VirtTraceGenerator: Sendable {
     /// The counters of one VM.
     private struct Machine {
         var name: String
+        var host: String
         var cpuLoad: Double  // share of each vCPU in use
         var vcpuTime: [UInt64]
         var memoryTotal: Double
@@ -54,6 +58,7 @@ public struct VirtTraceGenerator: Sendable {
 
         init(index: Int, generator: VirtTraceGenerator, random: inout SplitMix64) {
             name = "instance-" + String(index + 1, radix: 16).leftPadded(to: 8)
+            host = generator.hosts > 1 ? "\(generator.host)-\(index % generator.hosts)" : generator.host
             cpuLoad = 0.05 + random.unit() * 0.6
             vcpuTime = (0..<generator.vcpus).map { _ in UInt64(random.unit() * 5e11) }
             memoryTotal = Double(1 << 30) * Double([1, 2, 4, 8][Int(random.next() % 4)])
@@ -103,7 +108,7 @@ public struct VirtTraceGenerator: Sendable {
             func list(_ type: String, _ instance: String, _ values: [Value]) -> CollectdRecord {
                 .values(
                     ValueList(
-                        host: generator.host,
+                        host: host,
                         plugin: "virt",
                         pluginInstance: name,
                         type: type,

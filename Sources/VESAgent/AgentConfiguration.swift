@@ -42,6 +42,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var authFile: String? = nil
     public var clock: ClockMode = .wall
     public var batchSize = 1
+    /// Connections that post at once (one, as the plugin did, by default): a site whose events outrun one
+    /// connection's round trips opens more; the events of one sourceName are never in flight on two at once.
+    public var connections = 1
+    public static let connectionsRange: ClosedRange<Int> = 1...64
     public var queueSize = 10_000
     public var spoolDirectory: String? = nil
     public var caCertificate: String? = nil

@@ -268,6 +268,12 @@ extension AgentConfigurationKey {
             show: { $0.clock.rawValue }
         ),
         .integer("BatchSize", 1...10_000, "Events per POST; above 1 they go to eventBatch.", \.batchSize),
+        .integer(
+            "Connections",
+            AgentConfiguration.connectionsRange,
+            "Connections posting at once; events of one sourceName stay in order.",
+            \.connections
+        ),
         .integer("QueueSize", 1...10_000_000, "Events kept while the listener is unreachable.", \.queueSize),
         .optionalPath("SpoolDirectory", "Where undelivered events are kept across restarts.", \.spoolDirectory),
         .optionalPath("CACertificate", "CA certificate (PEM) that signs the listener's certificate.", \.caCertificate),

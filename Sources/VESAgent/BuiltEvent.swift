@@ -8,13 +8,22 @@ public struct BuiltEvent: Sendable {
     public var eventId: String
     /// `commonEventHeader.reportingEntityName`.
     public var reportingEntityName: String
+    /// `commonEventHeader.sourceName`: events of one source are delivered in order, whatever the connections.
+    public var sourceName: String
     /// The `event` object (`{"commonEventHeader": ..., "<domain>Fields": ...}`) as `json.dumps` writes it.
     public var eventJSON: String
 
-    public init(domain: String, eventId: String, reportingEntityName: String, eventJSON: String) {
+    public init(
+        domain: String,
+        eventId: String,
+        reportingEntityName: String,
+        sourceName: String = "",
+        eventJSON: String
+    ) {
         self.domain = domain
         self.eventId = eventId
         self.reportingEntityName = reportingEntityName
+        self.sourceName = sourceName
         self.eventJSON = eventJSON
     }
 

@@ -21,6 +21,7 @@ extension EventSender {
             let excess = max(0, state.queue.count - capacity)
             if excess > 0 {
                 state.queue.removeFirst(excess)
+                state.removedFromFront += excess
                 do throws(AgentError) {
                     try state.journal?.advance(excess, queue: state.queue)
                 } catch {

@@ -13,6 +13,9 @@ import VESModel
 public final class EventSender: Service, Sendable {
     struct State {
         var queue = Deque<BuiltEvent>()
+        /// Events ever taken off the front of the queue: a batch's place in the queue is its position minus this,
+        /// so a batch whose front was dropped while it was in flight (a full queue) is still found.
+        var removedFromFront = 0
         var shuttingDown = false
         /// The queue's copy on disk, with SpoolDirectory.
         var journal: SpoolJournal? = nil
@@ -23,7 +26,8 @@ public final class EventSender: Service, Sendable {
     let configuration: AgentConfiguration
     let stats: AgentStats
     let logger: Logger
-    private let client: CurlClient
+    /// One client per connection (``AgentConfiguration/connections``); the first also posts throttling states.
+    let clients: [CurlClient]
     let state = Mutex(State())
     /// Raised by new events and by shutdown: the idle loop waits on it.
     let wakeup = Wakeup()
@@ -54,14 +58,16 @@ public final class EventSender: Service, Sendable {
         self.maximumBackoff = .seconds(configuration.maximumRetryDelay)
         self.onCommand = onCommand
         rejectedFile = RejectedEventFile(spoolDirectory: configuration.spoolDirectory)
-        client = CurlClient(
-            configuration: CurlClientConfiguration(
-                timeout: configuration.timeout,
-                connectTimeout: min(configuration.timeout, 5),
-                verifyPeer: configuration.verifyPeer,
-                caCertificatePath: configuration.caCertificate
-            )
+        let clientConfiguration = CurlClientConfiguration(
+            timeout: configuration.timeout,
+            connectTimeout: min(configuration.timeout, 5),
+            verifyPeer: configuration.verifyPeer,
+            caCertificatePath: configuration.caCertificate
         )
+        // the range is checked where the configuration is read; a value built in code is held to it here
+        let range = AgentConfiguration.connectionsRange
+        let connections = min(max(configuration.connections, range.lowerBound), range.upperBound)
+        clients = (0..<connections).map { _ in CurlClient(configuration: clientConfiguration) }
     }
 
     /// Events waiting to be sent.
@@ -87,17 +93,19 @@ public final class EventSender: Service, Sendable {
         var narrowed: (limit: Int, events: Int)? = nil
         // cancellation (another service of the group failed) ends the loop; what is queued is spooled
         while !Task.isCancelled {
-            let (batch, shuttingDown) = state.withLock { state in
+            // one connection while a refused batch is narrowed or the listener is failing: a probe, not a storm
+            let lanes = narrowed == nil && backoff == initialBackoff ? clients.count : 1
+            let (round, shuttingDown) = state.withLock { state in
                 let limit = min(configuration.batchSize, narrowed?.limit ?? .max)
                 return (
-                    Self.nextBatch(of: state.queue, limit: limit, maximumBodyBytes: state.bodyByteCap),
+                    Self.nextRound(of: state, lanes: lanes, limit: limit, maximumBodyBytes: state.bodyByteCap),
                     state.shuttingDown
                 )
             }
             if shuttingDown && deadline == nil {
                 deadline = .now + .seconds(configuration.shutdownTimeout)
             }
-            if batch.isEmpty {
+            if round.isEmpty {
                 if shuttingDown { return }
                 if sentSinceTrim >= 1000 {
                     // a burst was built and sent: hand its freed memory back to the system
@@ -108,43 +116,91 @@ public final class EventSender: Service, Sendable {
                 continue
             }
             if let deadline, ContinuousClock.now >= deadline { return }
+            let answers = await post(round)
             // a split or a drop goes on at once; only a held batch waits out a backoff
-            switch await post(batch) {
-            case .delivered(let commands):
-                remove(batch.count)
-                // commands first, so whoever waits for the sent count sees their effect
-                await run(commands)
-                stats.update { $0.eventsSent += batch.count }
-                sentSinceTrim += batch.count
+            let outcome = settle(round, answers, narrowed: &narrowed)
+            // commands first, so whoever waits for the sent count sees their effect
+            await run(outcome.commands)
+            if outcome.delivered > 0 {
+                stats.update { $0.eventsSent += outcome.delivered }
+                sentSinceTrim += outcome.delivered
+            }
+            if let (reason, level) = outcome.retry {
+                logRetry(reason: reason, backoff: backoff, level: level)
+                await pause(&backoff, until: deadline)
+            } else if outcome.delivered > 0 {
                 backoff = initialBackoff
-                narrowed = Self.passed(batch.count, narrowed)
-            case .tooLarge(let status, let reason, let body):
-                if batch.count > 1 {
-                    narrowTooLarge(batch, reason: reason)
-                } else {
-                    reject(batch, status: status, reason: reason, body: body, why: "too large for the listener")
-                    narrowed = Self.passed(1, narrowed)
-                }
-            case .invalid(let status, let reason, let body):
-                if batch.count > 1 {
-                    narrowed = (max(1, batch.count / 2), batch.count)
-                    logLimited(
-                        "invalid batch",
-                        level: .notice,
-                        "listener refused a batch of \(batch.count) events as invalid: sending it in halves to find the invalid ones: \(reason)"
-                    )
-                } else {
-                    reject(batch, status: status, reason: reason, body: body, why: "invalid")
-                    narrowed = Self.passed(1, narrowed)
-                }
-            case .unauthorized(_, let reason):
-                logRetry(reason: reason + "; check Username and Password", backoff: backoff, level: .error)
-                await pause(&backoff, until: deadline)
-            case .retry(let reason):
-                logRetry(reason: reason, backoff: backoff, level: .warning)
-                await pause(&backoff, until: deadline)
             }
         }
+    }
+
+    /// What a round's answers came to: the events delivered, the commands of their answers in order, and the
+    /// reason to wait before the next round, if a batch is held for a retry.
+    struct RoundOutcome {
+        var delivered = 0
+        var commands: [ListenerCommand] = []
+        var retry: (reason: String, level: Logger.Level)? = nil
+    }
+
+    /// Takes each answer in the order of the queue. Delivered batches leave the queue wherever they are; the first
+    /// batch that did not go through is handled as one connection would handle it, and later batches that did not
+    /// go through stay queued behind it, for a later round.
+    func settle(
+        _ round: [QueuedBatch],
+        _ answers: [ListenerAnswer],
+        narrowed: inout (limit: Int, events: Int)?
+    ) -> RoundOutcome {
+        var outcome = RoundOutcome()
+        // events of held batches so far, and events delivered behind them (taken out of the middle of the queue)
+        var held = 0
+        var removedBehind = 0
+        for (batch, answer) in zip(round, answers) {
+            if case .delivered(let commands) = answer {
+                removedBehind += remove(batch, removedBefore: removedBehind)
+                outcome.delivered += batch.events.count
+                outcome.commands += commands
+                if held == 0 { narrowed = Self.passed(batch.events.count, narrowed) }
+                continue
+            }
+            if held > 0 {
+                held += batch.events.count
+                continue
+            }
+            switch answer {
+            case .delivered:
+                break
+            case .tooLarge(_, let reason, _) where batch.events.count > 1:
+                narrowTooLarge(batch.events, reason: reason)
+                held += batch.events.count
+            case .invalid(_, let reason, _) where batch.events.count > 1:
+                narrowed = (max(1, batch.events.count / 2), batch.events.count)
+                held += batch.events.count
+                logLimited(
+                    "invalid batch",
+                    level: .notice,
+                    "listener refused a batch of \(batch.events.count) events as invalid: sending it in halves to find the invalid ones: \(reason)"
+                )
+            case .tooLarge(let status, let reason, let body), .invalid(let status, let reason, let body):
+                let why: String
+                if case .tooLarge = answer { why = "too large for the listener" } else { why = "invalid" }
+                removedBehind += reject(
+                    batch,
+                    removedBefore: removedBehind,
+                    status: status,
+                    reason: reason,
+                    body: body,
+                    why: why
+                )
+                narrowed = Self.passed(1, narrowed)
+            case .unauthorized(_, let reason):
+                outcome.retry = (reason + "; check Username and Password", .error)
+                held += batch.events.count
+            case .retry(let reason):
+                outcome.retry = (reason, .warning)
+                held += batch.events.count
+            }
+        }
+        return outcome
     }
 
     /// Waits out a backoff (cut short by shutdown) and doubles it.
@@ -190,9 +246,17 @@ public final class EventSender: Service, Sendable {
     }
 
     /// Drops a refused event for good: counted, logged (at most once per SendEventInterval per status) and written
-    /// to the rejected file.
-    private func reject(_ batch: [BuiltEvent], status: Int, reason: String, body: [UInt8], why: String) {
-        remove(batch.count)
+    /// to the rejected file. Returns how many events it took out of the middle of the queue, as ``remove(_:removedBefore:)``.
+    private func reject(
+        _ queued: QueuedBatch,
+        removedBefore: Int,
+        status: Int,
+        reason: String,
+        body: [UInt8],
+        why: String
+    ) -> Int {
+        let batch = queued.events
+        let fromMiddle = remove(queued, removedBefore: removedBefore)
         stats.update { $0.eventsRejected += batch.count }
         let failure = rejectedFile.write(batch, status: status, answer: body)
         let ids = batch.prefix(5).map { LogText.escaped($0.eventId, limit: 60) }.joined(separator: ", ")
@@ -202,24 +266,7 @@ public final class EventSender: Service, Sendable {
             level: .error,
             "listener refused \(batch.count) event(s) (\(ids)) as \(why), dropped\(kept): \(reason)"
         )
-    }
-
-    private func remove(_ count: Int) {
-        let (depth, spoolError) = state.withLock { state -> (Int, AgentError?) in
-            let removed = min(count, state.queue.count)
-            state.queue.removeFirst(removed)
-            var spoolError: AgentError? = nil
-            do throws(AgentError) {
-                try state.journal?.advance(removed, queue: state.queue)
-            } catch {
-                spoolError = error
-            }
-            // a drained queue gives back the room a burst needed
-            if state.queue.isEmpty { state.queue = Deque() }
-            return (state.queue.count, spoolError)
-        }
-        if let spoolError { logSpoolError(spoolError) }
-        stats.update { $0.queueDepth = depth }
+        return fromMiddle
     }
 
     /// The events at the head of the queue that go in the next POST: up to `limit`, all of the first one's domain
@@ -260,14 +307,14 @@ public final class EventSender: Service, Sendable {
     }
 
     /// One POST of one event (to the event URL) or several (to eventBatch).
-    func post(_ batch: [BuiltEvent]) async -> ListenerAnswer {
+    func post(_ batch: [BuiltEvent], on client: CurlClient) async -> ListenerAnswer {
         let single = batch.count == 1 && configuration.batchSize == 1
         let body = single ? batch[0].body : BuiltEvent.batchBody(batch)
         let url = single ? configuration.eventListenerURL : configuration.eventBatchURL
-        return await post(body: Array(body.utf8), to: url)
+        return await post(body: Array(body.utf8), to: url, on: client)
     }
 
-    func post(body: [UInt8], to url: String) async -> ListenerAnswer {
+    func post(body: [UInt8], to url: String, on client: CurlClient) async -> ListenerAnswer {
         let request = CurlRequest(
             method: "POST",
             url: url,
@@ -308,7 +355,11 @@ public final class EventSender: Service, Sendable {
     /// Posts the throttling state in force to `clientThrottlingState` (the provideThrottlingState command), with
     /// the normal Timeout.
     public func postThrottlingState(_ body: JSONValue) async {
-        let answer = await post(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
+        let answer = await post(
+            body: PythonJSON.dumpsBytes(body),
+            to: configuration.throttlingStateURL,
+            on: clients[0]
+        )
         switch answer {
         case .delivered:
             logger.info("posted the throttling state", metadata: ["url": "\(configuration.throttlingStateURL)"])

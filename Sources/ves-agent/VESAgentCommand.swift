@@ -66,6 +66,13 @@ struct VESAgentCommand: AsyncParsableCommand {
     @Option(help: "wall or trace (default wall).") var clock: String?
     @Option(help: ArgumentHelp("Events per POST; above 1 they go to eventBatch (default 1).", valueName: "n"))
     var batchSize: String?
+    @Option(
+        help: ArgumentHelp(
+            "Connections posting at once, 1 to 64; events of one sourceName stay in order (default 1).",
+            valueName: "n"
+        )
+    )
+    var connections: String?
     @Option(help: ArgumentHelp("Events kept while the listener is unreachable (default 10000).", valueName: "n"))
     var queueSize: String?
     @Option(help: ArgumentHelp("Directory where undelivered events are kept across restarts.", valueName: "dir"))
@@ -155,7 +162,8 @@ struct VESAgentCommand: AsyncParsableCommand {
             ("GuestRunning", guestRunning.map { $0 ? "true" : "false" }), ("Hostname", hostname),
             ("Listen", listen), ("MetricsListen", metricsListen), ("SecurityLevel", securityLevel),
             ("AuthFile", authFile), ("Clock", clock),
-            ("BatchSize", batchSize), ("QueueSize", queueSize), ("SpoolDirectory", spoolDirectory),
+            ("BatchSize", batchSize), ("Connections", connections), ("QueueSize", queueSize),
+            ("SpoolDirectory", spoolDirectory),
             ("CACertificate", caCertificate), ("VerifyPeer", verifyPeer.map { $0 ? "true" : "false" }),
             ("Timeout", timeout), ("ExpireIntervals", expireIntervals), ("TypesDB", typesDb),
             ("ShutdownTimeout", shutdownTimeout), ("MaxSeries", maxSeries), ("TraceClockWindow", traceClockWindow),

@@ -34,6 +34,9 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "collectd Hostname of the compute node.")
     var host = "compute-0"
 
+    @Option(help: "Hosts the VMs are spread over; with more than one, VM i runs on <host>-<i mod hosts>.")
+    var hosts = 1
+
     @Option(help: "Time of the first sample, seconds since the epoch.")
     var start = 1_700_000_000.0
 
@@ -43,8 +46,8 @@ struct Generate: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard vms >= 1, vcpus >= 1, interfaces >= 0, disks >= 0 else {
-            throw ValidationError("--vms and --vcpus must be at least 1, --interfaces and --disks at least 0")
+        guard vms >= 1, vcpus >= 1, hosts >= 1, interfaces >= 0, disks >= 0 else {
+            throw ValidationError("--vms, --vcpus and --hosts must be at least 1, --interfaces and --disks at least 0")
         }
         guard interval > 0, duration >= interval else {
             throw ValidationError("--duration must be at least --interval > 0")
@@ -55,6 +58,7 @@ struct Generate: AsyncParsableCommand {
         _ = try common.makeLogger()
         var generator = VirtTraceGenerator()
         generator.host = host
+        generator.hosts = hosts
         generator.vms = vms
         generator.vcpus = vcpus
         generator.interfaces = interfaces

@@ -158,3 +158,36 @@ struct Pipeline: Sendable {
         return logger
     }()
 }
+
+/// An agent in a service group of its own, running, for tests that answer its POSTs themselves.
+struct RunningAgent {
+    let agent: Agent
+    let group: ServiceGroup
+    let running: Task<Void, any Error>
+
+    /// An agent sending to `port` on the trace clock, as compute-0, with the changes `configure` makes.
+    init(port: Int, logger: Logger = Pipeline.quietLogger, configure: (inout AgentConfiguration) -> Void) throws {
+        var configuration = AgentConfiguration()
+        configuration.port = port
+        configuration.listenPort = 0
+        configuration.hostname = "compute-0"
+        configuration.clock = .trace
+        configure(&configuration)
+        let agent = try Agent(configuration: configuration, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: agent, successTerminationBehavior: .gracefullyShutdownGroup)],
+                logger: Pipeline.quietLogger
+            )
+        )
+        self.agent = agent
+        self.group = group
+        running = Task { try await group.run() }
+    }
+
+    /// Stops the agent gracefully and waits for it.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+}

@@ -16,6 +16,7 @@ struct ConfigurationLimitTests {
         ("MaxSeries", ["0", "-1", "100000001", "1e9", "1.5"], "a whole number from 1 to 100000000"),
         ("HeartbeatInterval", ["-1", "86401", "1e400"], "a whole number from 0 to 86400"),
         ("ExpireIntervals", ["-1", "60001"], "a whole number from 0 to 60000"),
+        ("Connections", ["0", "-1", "65", "1.5"], "a whole number from 1 to 64"),
     ]
 
     @Test("numeric keys out of range are refused with the range")

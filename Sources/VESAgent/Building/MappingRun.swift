@@ -90,6 +90,7 @@ struct MappingRun: Sendable {
                 domain: mapped.domain,
                 eventId: mapped.eventId,
                 reportingEntityName: mapped.reportingEntityName,
+                sourceName: mapped.sourceName,
                 eventJSON: mapped.eventJSON
             )
         }

@@ -45,6 +45,7 @@ struct EventWriter {
             domain: header.domain.name,
             eventId: header.eventId,
             reportingEntityName: header.reportingEntityName,
+            sourceName: header.sourceName,
             eventJSON: json.text
         )
     }

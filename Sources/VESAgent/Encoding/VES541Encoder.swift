@@ -49,6 +49,7 @@ struct VES541Encoder: Sendable {
             domain: domain,
             eventId: event.header.eventId,
             reportingEntityName: event.header.reportingEntityName,
+            sourceName: event.header.sourceName,
             eventJSON: writer.json.text
         )
     }

@@ -43,6 +43,7 @@ struct VES721Encoder: Sendable {
             domain: domain,
             eventId: event.header.eventId,
             reportingEntityName: event.header.reportingEntityName,
+            sourceName: event.header.sourceName,
             eventJSON: writer.json.text
         )
     }

@@ -113,6 +113,7 @@ struct SpoolRecovery {
             domain: header["domain"]?.stringValue ?? "",
             eventId: header["eventId"]?.stringValue ?? "",
             reportingEntityName: header["reportingEntityName"]?.stringValue ?? "",
+            sourceName: header["sourceName"]?.stringValue ?? "",
             eventJSON: String(decoding: line, as: UTF8.self)
         )
     }
