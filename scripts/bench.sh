@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks in a release build and prints what BENCHMARKS.md records.
-# Usage: scripts/bench.sh [all|listener|listener-7|batch|validation|collectd|agent|replay]
+# Usage: scripts/bench.sh [all|listener|listener-7|batch|validation|collectd|agent|agent-send|replay]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -18,6 +18,17 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 touch Benchmarks/Package.swift
 swift build -c release --package-path Benchmarks
 bench="$(swift build -c release --package-path Benchmarks --show-bin-path)/ves-benchmarks"
+
+# Release ves-agent, ves-listener and ves-replay; sets bin, and work: a temporary directory, removed at exit, when
+# the programs started are stopped
+build_programs() {
+    for product in ves-agent ves-listener ves-replay; do
+        swift build -c release --package-path Benchmarks --product "$product" >/dev/null
+    done
+    bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
+    work="$(mktemp -d)"
+    trap 'kill ${agent:-} ${listener:-} ${bare:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+}
 
 # A release ves-listener (with any arguments given) and a ves-agent posting to it every 10 s, in $work; sets
 # listener, agent and agent_port (the agent's UDP port).
@@ -83,6 +94,8 @@ if [ "$what" = all ] || [ "$what" = agent ]; then
         --plugin "$shared/seed/ves_plugin.py" \
         --types-db "$shared/collectd/types.db"
     "$bench" agent-memory
+    # a million series, each process on its own so the figures do not mix
+    "$bench" agent-memory --vms 100000
     # The real daemon with 100,000 series (10,000 VMs x 10), fed over UDP by ves-replay at 5x the recorded pace
     # while it ticks every 10 s and posts to a real ves-listener; its resident memory once the traffic stopped.
     swift build -c release --package-path Benchmarks --product ves-agent >/dev/null
@@ -121,16 +134,112 @@ if [ "$what" = all ] || [ "$what" = agent ]; then
     wait "$agent" "$listener" 2>/dev/null || true
 fi
 
+if [ "$what" = all ] || [ "$what" = agent-send ]; then
+    # ves-agent posting with BatchSize 1 into ves-listener (every event validated and recorded) on 1, 4 and 8
+    # connections: first a backlog of ten 10,000-VM ticks (VMs on 200 hosts, so 200 sources) drained as fast as it
+    # goes, then a 10,000-VM site replayed in real time at SendEventInterval 2 for 60 s, its queue read every 2 s
+    build_programs
+    "$bin/ves-replay" generate --out "$work/backlog.jsonl" --vms 10000 --hosts 200 --interval 2 --duration 20 \
+        >/dev/null
+    "$bin/ves-replay" generate --out "$work/site.jsonl" --vms 10000 --hosts 200 --interval 2 --duration 60 >/dev/null
+    "$bin/ves-listener" --port 0 --max-records 1000 >"$work/listener.out" 2>/dev/null &
+    listener=$!
+    until [ -s "$work/listener.out" ]; do sleep 0.1; done
+    listener_port="$(head -1 "$work/listener.out" | sed 's/.*://')"
+    # starts an agent with the given options; sets agent and agent_port
+    start_agent() {
+        # a new file: the shell truncates the old one only once the agent's process has started
+        rm -f "$work/agent.out"
+        "$bin/ves-agent" --port "$listener_port" --listen 127.0.0.1:0 --send-event-interval 2 --queue-size 200000 \
+            --log-level warning "$@" >"$work/agent.out" 2>"$work/agent.err" &
+        agent=$!
+        until [ -s "$work/agent.out" ]; do sleep 0.05; done
+        agent_port="$(head -1 "$work/agent.out" | sed 's/.*://')"
+    }
+    # the agent's counters line (SIGUSR1), once it is printed; sets built, sent and queue
+    agent_counters() {
+        local lines
+        lines="$(wc -l <"$work/agent.out")"
+        kill -USR1 "$agent"
+        while [ "$(wc -l <"$work/agent.out")" -le "$lines" ]; do sleep 0.01; done
+        local line
+        line="$(tail -1 "$work/agent.out")"
+        built="$(echo "$line" | sed -n 's/.* \([0-9]*\) events built.*/\1/p')"
+        sent="$(echo "$line" | sed -n 's/.* events built, \([0-9]*\) sent.*/\1/p')"
+        queue="$(echo "$line" | sed -n 's/.*queue \([0-9]*\).*/\1/p')"
+    }
+    # CPU seconds a process has used (user and system)
+    cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+    # drains the backlog through an agent on $1 connections into the server on port $2 (process $3, named $4)
+    drain_backlog() {
+        local connections="$1" sink_name="$4"
+        listener_port="$2"
+        start_agent --clock trace --connections "$connections"
+        "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --no-progress "$work/backlog.jsonl" \
+            >/dev/null &
+        replay=$!
+        local first="" first_sent=0 last_sent="" last_time="" agent_cpu0=0 sink_cpu0=0 agent_cpu1 sink_cpu1
+        while true; do
+            agent_counters
+            now="$(date +%s.%N)"
+            if [ -z "$first" ] && [ "$sent" -gt 0 ]; then
+                first="$now" first_sent="$sent" agent_cpu0="$(cpu_seconds "$agent")" sink_cpu0="$(cpu_seconds "$3")"
+            fi
+            if ! kill -0 "$replay" 2>/dev/null && [ "$queue" = 0 ] && [ "$sent" = "$last_sent" ]; then break; fi
+            last_sent="$sent" last_time="$now" agent_cpu1="$(cpu_seconds "$agent")" sink_cpu1="$(cpu_seconds "$3")"
+            sleep 0.2
+        done
+        wait "$replay" || true
+        peak="$(awk '/VmHWM/ {print $2}' /proc/$agent/status)"
+        awk -v c="$connections" -v n="$((sent - first_sent))" -v t0="$first" -v t1="$last_time" -v all="$sent" \
+            -v built="$built" -v peak="$peak" -v sink="$sink_name" -v a0="$agent_cpu0" -v a1="$agent_cpu1" \
+            -v s0="$sink_cpu0" -v s1="$sink_cpu1" \
+            'BEGIN { printf "ves-agent --batch-size 1 --connections %d into %s: %d events in %.2f s, %.0f events/s; CPU per event: agent %.0f us, %s %.0f us; %d of %d built sent; agent peak resident %.1f MB\n",
+                c, sink, n, t1 - t0, n / (t1 - t0), (a1 - a0) * 1e6 / n, sink, (s1 - s0) * 1e6 / n, all, built, peak / 1024 }'
+        kill "$agent"
+        wait "$agent" 2>/dev/null || true
+    }
+    ves_listener_port="$listener_port"
+    for connections in 1 4 8; do
+        drain_backlog "$connections" "$ves_listener_port" "$listener" "ves-listener (1.1, validated and recorded)"
+    done
+    # the same into the bare Hummingbird server (reads each body, answers 202): what the agent can post at all
+    "$bench" bare-server >"$work/bare.out" 2>/dev/null &
+    bare=$!
+    until [ -s "$work/bare.out" ]; do sleep 0.1; done
+    bare_port="$(head -1 "$work/bare.out" | sed 's/.*://')"
+    for connections in 1 4 8; do
+        drain_backlog "$connections" "$bare_port" "$bare" "the bare server"
+    done
+    kill "$bare"
+    wait "$bare" 2>/dev/null || true
+    listener_port="$ves_listener_port"
+    for connections in 1 4; do
+        start_agent --connections "$connections"
+        "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed 1 --shift-time now --no-progress \
+            "$work/site.jsonl" >/dev/null &
+        replay=$!
+        depths=()
+        while kill -0 "$replay" 2>/dev/null; do
+            sleep 2
+            agent_counters
+            depths+=("$queue")
+        done
+        wait "$replay" || true
+        echo "ves-agent --connections $connections, 10000 VMs (200 hosts) in real time at SendEventInterval 2 for 60 s:" \
+            "$built events built, $sent sent; queue every 2 s: ${depths[*]}"
+        kill "$agent"
+        wait "$agent" 2>/dev/null || true
+    done
+    kill "$listener"
+    wait "$listener" 2>/dev/null || true
+fi
+
 if [ "$what" = all ] || [ "$what" = replay ]; then
     # ves-replay send --speed max into the real ves-agent over loopback UDP, paced to the agent's socket queue (the
     # default) at 1x, 10x and 100x a 111,100-value-list trace (100 VMs x 11 series x 101 samples, looped), then
     # unpaced at 10x for comparison; what the agent counted tells what was lost.
-    for product in ves-agent ves-listener ves-replay; do
-        swift build -c release --package-path Benchmarks --product "$product" >/dev/null
-    done
-    bin="$(swift build -c release --package-path Benchmarks --show-bin-path)"
-    work="$(mktemp -d)"
-    trap 'kill $agent $listener 2>/dev/null || true; rm -rf "$work"' EXIT
+    build_programs
     "$bin/ves-replay" generate --out "$work/trace.jsonl" --vms 100 --duration 1000 --interval 10 >/dev/null
     start_listener_and_agent --max-records 1000
     # the agent's count of value lists received, once it stopped growing

@@ -81,6 +81,7 @@ extension EventSender {
                 } else if upper > lower {
                     state.queue.removeSubrange(lower..<upper)
                     fromMiddle = upper - lower
+                    try state.journal?.passOver(fromMiddle, queue: state.queue)
                 }
             } catch {
                 spoolError = error

@@ -161,6 +161,42 @@ struct SpoolJournalTests {
         }
     }
 
+    @Test("events delivered from the middle of the queue keep the file bounded; a crash resends them, loses nothing")
+    func deliveriesFromTheMiddleKeepTheFileBounded() throws {
+        try Self.withDirectory { directory in
+            var journal = try SpoolJournal(directory: directory, queued: [])
+            var queue: [BuiltEvent] = []
+            var largest = 0
+            var rewrites = 0
+            // a backlog of 400 drained two at a time: the event behind the front first (several connections
+            // passing over one source), then the front, while ten more come in each round
+            for start in stride(from: 1, through: 5_000, by: 10) {
+                let batch = Self.events(start...(start + 9))
+                queue += batch
+                try journal.append(batch, queue: queue)
+                for _ in 0..<5 where queue.count > 400 {
+                    queue.remove(at: 1)
+                    let before = journal.lines
+                    try journal.passOver(1, queue: queue)
+                    queue.removeFirst()
+                    try journal.advance(1, queue: queue)
+                    if journal.lines < before { rewrites += 1 }
+                }
+                largest = max(largest, journal.lines)
+            }
+            #expect(rewrites > 0 && rewrites < 50, "compacted now and then, not at every step: \(rewrites)")
+            #expect(largest <= 2 * queue.count + 2 * SpoolJournal.compactionMinimum, "lines at most: \(largest)")
+            // one more from the middle, then a crash: every queued event comes back, in order, after duplicates only
+            let middle = queue.remove(at: 1)
+            try journal.passOver(1, queue: queue)
+            let recovered = try Self.recoveredIds(directory)
+            let queued = queue.map(\.eventId)
+            #expect(Array(recovered.filter(Set(queued).contains)) == queued)
+            #expect(recovered.contains(middle.eventId), "the passed-over event is resent, a duplicate")
+            journal.closeFiles()
+        }
+    }
+
     @Test("a drained queue leaves an empty journal and a zero counter") func aDrainedQueueLeavesAnEmptyJournal() throws
     {
         try Self.withDirectory { directory in

@@ -22,7 +22,7 @@ struct VESBenchmarks: AsyncParsableCommand {
         subcommands: [
             ListenerBenchmark.self, Listener721Benchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self,
             AgentBenchmark.self,
-            AgentMemoryBenchmark.self, BatchBenchmark.self,
+            AgentMemoryBenchmark.self, BatchBenchmark.self, BareServerCommand.self,
         ]
     )
 }

@@ -29,6 +29,9 @@ struct SpoolJournal {
     /// Lines in the journal, and how many of them have left the queue.
     private(set) var lines = 0
     private(set) var done = 0
+    /// Lines past the counter whose events have left the queue (delivered from the middle of the queue, behind an
+    /// event still held): the counter only counts from the front, so a crash sends these again, duplicates.
+    private(set) var passed = 0
     /// A write or sync failed: the file may hold a partial line or miss events; the next change rewrites it.
     private(set) var isDirty = false
     /// Test seams: the errno the next write, or the next sync, fails with.
@@ -81,7 +84,7 @@ struct SpoolJournal {
     mutating func advance(_ count: Int, queue: some Collection<BuiltEvent>) throws(AgentError) {
         guard count > 0 else { return }
         done = min(lines, done + count)
-        if isDirty || lines - done != queue.count {
+        if isDirty || lines - done - passed != queue.count {
             // a failed write before, or a journal that does not match the queue: write what is queued
             return try rewrite(queue)
         }
@@ -93,12 +96,26 @@ struct SpoolJournal {
             SpoolFaultHook.reach(.drainTruncated)
             lines = 0
             done = 0
-        } else if done >= Self.compactionMinimum && done * 2 > lines {
+            passed = 0
+        } else if isDueForCompaction {
             try rewrite(queue)
         } else {
             try writeCounter(done, sync: false)
             SpoolFaultHook.reach(.advanceCounter)
         }
+    }
+
+    /// Counts `count` events from the middle of the queue as gone; `queue` is what is left. The counter stays, so
+    /// nothing is written unless the journal is due for compaction.
+    mutating func passOver(_ count: Int, queue: some Collection<BuiltEvent>) throws(AgentError) {
+        guard count > 0 else { return }
+        passed = min(lines - done, passed + count)
+        if isDirty || lines - done - passed != queue.count || isDueForCompaction { try rewrite(queue) }
+    }
+
+    /// More than half of the file has left the queue (and enough to be worth a rewrite).
+    private var isDueForCompaction: Bool {
+        done + passed >= Self.compactionMinimum && (done + passed) * 2 > lines
     }
 
     /// Replaces the journal with `events`, atomically: a crash at any step leaves either the old journal (with its
@@ -139,6 +156,7 @@ struct SpoolJournal {
         }
         lines = events.count
         done = 0
+        passed = 0
         isDirty = false
     }
 
