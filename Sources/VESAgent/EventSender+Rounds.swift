@@ -1,3 +1,4 @@
+import CurlClient
 import DequeModule
 import Synchronization
 
@@ -45,18 +46,17 @@ extension EventSender {
         lanes * min(limit, 1_000) * 8
     }
 
-    /// Posts the batches of a round at once, one per connection, and gives their answers in the round's order.
+    /// Posts the batches of a round at once, one per connection, each on its lane's thread, and gives their answers
+    /// in the round's order.
     func post(_ round: [QueuedBatch]) async -> [ListenerAnswer] {
-        if round.count == 1 { return [await post(round[0].events, on: clients[0])] }
-        return await withTaskGroup(of: (Int, ListenerAnswer).self) { group in
-            for (index, batch) in round.enumerated() {
-                let client = clients[index]
-                group.addTask { (index, await self.post(batch.events, on: client)) }
+        let jobs = round.enumerated().map { index, batch in
+            let client = clients[index]
+            let request = request(for: batch.events)
+            return { @Sendable in
+                self.answer(to: Result { () throws(CurlError) in try client.sendBlocking(request) }, of: request)
             }
-            var answers = [ListenerAnswer](repeating: .retry(reason: "not posted"), count: round.count)
-            for await (index, answer) in group { answers[index] = answer }
-            return answers
         }
+        return await lanes.run(jobs)
     }
 
     /// Takes a batch off the queue, wherever it is now: `removedBefore` events of earlier batches of the same round

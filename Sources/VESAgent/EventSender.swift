@@ -28,6 +28,8 @@ public final class EventSender: Service, Sendable {
     let logger: Logger
     /// One client per connection (``AgentConfiguration/connections``); the first also posts throttling states.
     let clients: [CurlClient]
+    /// The threads that post a round's batches, one per client.
+    let lanes: SendLanes
     let state = Mutex(State())
     /// Raised by new events and by shutdown: the idle loop waits on it.
     let wakeup = Wakeup()
@@ -68,6 +70,7 @@ public final class EventSender: Service, Sendable {
         let range = AgentConfiguration.connectionsRange
         let connections = min(max(configuration.connections, range.lowerBound), range.upperBound)
         clients = (0..<connections).map { _ in CurlClient(configuration: clientConfiguration) }
+        lanes = SendLanes(count: connections)
     }
 
     /// Events waiting to be sent.
@@ -306,16 +309,18 @@ public final class EventSender: Service, Sendable {
         return headers
     }
 
-    /// One POST of one event (to the event URL) or several (to eventBatch).
-    func post(_ batch: [BuiltEvent], on client: CurlClient) async -> ListenerAnswer {
+    /// The POST of one event (to the event URL) or several (to eventBatch).
+    func request(for batch: [BuiltEvent]) -> CurlRequest {
         let single = batch.count == 1 && configuration.batchSize == 1
         let body = single ? batch[0].body : BuiltEvent.batchBody(batch)
-        let url = single ? configuration.eventListenerURL : configuration.eventBatchURL
-        return await post(body: Array(body.utf8), to: url, on: client)
+        return request(
+            body: Array(body.utf8),
+            to: single ? configuration.eventListenerURL : configuration.eventBatchURL
+        )
     }
 
-    func post(body: [UInt8], to url: String, on client: CurlClient) async -> ListenerAnswer {
-        let request = CurlRequest(
+    func request(body: [UInt8], to url: String) -> CurlRequest {
+        CurlRequest(
             method: "POST",
             url: url,
             headers: Self.requestHeaders(for: configuration.vesVersion),
@@ -323,12 +328,18 @@ public final class EventSender: Service, Sendable {
             username: configuration.username,
             password: configuration.password
         )
+    }
+
+    /// What the listener's response (or the failure to get one) means for the events posted.
+    func answer(to result: Result<CurlResponse, CurlError>, of request: CurlRequest) -> ListenerAnswer {
+        let url = request.url
         let response: CurlResponse
-        do {
-            response = try await client.send(request)
-        } catch {
+        switch result {
+        case .failure(let error):
             stats.metrics.sent(status: nil)
             return .retry(reason: "\(url) is not reachable: \(LogText.escaped(error.message))")
+        case .success(let answered):
+            response = answered
         }
         stats.metrics.sent(status: response.status)
         guard (200..<300).contains(response.status) else {
@@ -355,11 +366,14 @@ public final class EventSender: Service, Sendable {
     /// Posts the throttling state in force to `clientThrottlingState` (the provideThrottlingState command), with
     /// the normal Timeout.
     public func postThrottlingState(_ body: JSONValue) async {
-        let answer = await post(
-            body: PythonJSON.dumpsBytes(body),
-            to: configuration.throttlingStateURL,
-            on: clients[0]
-        )
+        let request = request(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
+        let result: Result<CurlResponse, CurlError>
+        do throws(CurlError) {
+            result = .success(try await clients[0].send(request))
+        } catch {
+            result = .failure(error)
+        }
+        let answer = self.answer(to: result, of: request)
         switch answer {
         case .delivered:
             logger.info("posted the throttling state", metadata: ["url": "\(configuration.throttlingStateURL)"])
