@@ -7,32 +7,19 @@ struct BareServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bare-server",
         abstract: "Serve the bare server (reads each body, answers 202) on a free loopback port until stopped.",
-        discussion: "Prints 'listening on http://127.0.0.1:PORT' once it takes requests; SIGTERM or SIGINT stops it."
+        discussion: "Prints 'listening on http://127.0.0.1:PORT' once it takes requests; SIGTERM or SIGINT ends it."
     )
 
     func run() async throws {
         try await BareHummingbird.serving { url in
+            // it has nothing to save: a signal ends the process at once (the server's own graceful shutdown would
+            // end the server, not this wait)
+            for signalNumber in [SIGTERM, SIGINT] {
+                signal(signalNumber) { _ in _exit(0) }
+            }
             // unbuffered: a script waits for this line
             FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
-            await Self.waitForTermination()
-            // the server's task does not end on cancellation alone, and there is nothing to save
-            Foundation.exit(0)
+            while true { try await Task.sleep(for: .seconds(3600)) }
         }
-    }
-
-    /// Returns on SIGTERM or SIGINT.
-    static func waitForTermination() async {
-        let (stream, continuation) = AsyncStream<Void>.makeStream()
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber)
-            source.setEventHandler { continuation.yield() }
-            source.resume()
-            sources.append(source)
-        }
-        var iterator = stream.makeAsyncIterator()
-        _ = await iterator.next()
-        for source in sources { source.cancel() }
     }
 }
