@@ -135,7 +135,7 @@ if [ "$what" = all ] || [ "$what" = agent ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = agent-send ]; then
-    # ves-agent posting with BatchSize 1 into ves-listener (every event validated and recorded) on 1, 4, 8 and 16
+    # ves-agent posting with BatchSize 1 into ves-listener (every event validated and recorded) on 1 to 32
     # connections: first a backlog of ten 10,000-VM ticks (VMs on 200 hosts, so 200 sources) drained as fast as it
     # goes, then a 10,000-VM site replayed in real time at SendEventInterval 2 for 60 s, its queue read every 2 s
     build_programs
@@ -200,7 +200,7 @@ if [ "$what" = all ] || [ "$what" = agent-send ]; then
         wait "$agent" 2>/dev/null || true
     }
     ves_listener_port="$listener_port"
-    for connections in 1 4 8 16; do
+    for connections in 1 4 8 16 32; do
         drain_backlog "$connections" "$ves_listener_port" "$listener" "ves-listener (1.1, validated and recorded)"
     done
     # the same into the bare Hummingbird server (reads each body, answers 202): what the agent can post at all
@@ -208,7 +208,7 @@ if [ "$what" = all ] || [ "$what" = agent-send ]; then
     bare=$!
     until [ -s "$work/bare.out" ]; do sleep 0.1; done
     bare_port="$(head -1 "$work/bare.out" | sed 's/.*://')"
-    for connections in 1 4 8 16; do
+    for connections in 1 4 8 16 32; do
         drain_backlog "$connections" "$bare_port" "$bare" "the bare server"
     done
     kill "$bare"

@@ -26,4 +26,8 @@ static inline CURLcode ves_curl_setopt_header_callback(
 static inline CURLcode ves_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+// curl_multi_setopt is variadic too.
+static inline CURLMcode ves_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
+    return curl_multi_setopt(handle, option, value);
+}
 #endif

@@ -109,7 +109,7 @@ public struct CurlClientConfiguration: Sendable {
 /// An HTTP/1.1 client on one libcurl easy handle: requests run one at a time on a private thread,
 /// so callers in Swift concurrency never block the cooperative pool, and the connection is kept alive.
 public final class CurlClient: Sendable {
-    private static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+    static let globalInit: Void = { _ = curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
     private let configuration: CurlClientConfiguration
     private let queue = DispatchQueue(label: "CurlClient")
@@ -151,104 +151,14 @@ private struct EasyHandle: ~Copyable {
     deinit { curl_easy_cleanup(curl) }
 
     func perform(_ request: CurlRequest, configuration: CurlClientConfiguration) throws(CurlError) -> CurlResponse {
-        // reset keeps the connection cache, so keep-alive survives between requests
-        curl_easy_reset(curl)
-        guard let timeout = CurlClientConfiguration.milliseconds(configuration.timeout),
-            let connectTimeout = CurlClientConfiguration.milliseconds(configuration.connectTimeout)
-        else {
-            throw CurlError(
-                code: Int(CURLE_BAD_FUNCTION_ARGUMENT.rawValue),
-                message: "timeout \(configuration.timeout) s or connect timeout \(configuration.connectTimeout) s is "
-                    + "not a number of seconds from 0.001 to 86400"
-            )
-        }
-        let sink = ResponseSink(limit: max(0, configuration.maximumResponseBytes))
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
-        var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(headerList) }
-        for (name, value) in request.headers {
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
-        }
-        // curl would wait for 100-continue on large bodies; listeners answer at once
-        headerList = curl_slist_append(headerList, "Expect:")
-
-        var code = CURLE_OK
-        func set(_ option: CURLoption, _ value: Int) {
-            if code == CURLE_OK { code = ves_curl_setopt_long(curl, option, value) }
-        }
-        func set(_ option: CURLoption, _ value: String) {
-            if code == CURLE_OK { code = ves_curl_setopt_string(curl, option, value) }
-        }
-        set(CURLOPT_URL, request.url)
-        set(CURLOPT_NOSIGNAL, 1)
-        set(CURLOPT_TCP_KEEPALIVE, 1)
-        set(CURLOPT_TIMEOUT_MS, timeout)
-        set(CURLOPT_CONNECTTIMEOUT_MS, connectTimeout)
-        // an answer that announces its length is refused before its body arrives; the write callback stops others
-        set(CURLOPT_MAXFILESIZE, max(0, configuration.maximumResponseBytes))
-        set(CURLOPT_SSL_VERIFYPEER, configuration.verifyPeer ? 1 : 0)
-        set(CURLOPT_SSL_VERIFYHOST, configuration.verifyPeer ? 2 : 0)
-        if let caCertificatePath = configuration.caCertificatePath {
-            set(CURLOPT_CAINFO, caCertificatePath)
-        }
-        if let username = request.username, !username.isEmpty {
-            set(CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC
-            set(CURLOPT_USERNAME, username)
-            set(CURLOPT_PASSWORD, request.password ?? "")
-        }
-        switch request.method.uppercased() {
-        case "GET": set(CURLOPT_HTTPGET, 1)
-        case "POST": set(CURLOPT_POST, 1)
-        case "HEAD": set(CURLOPT_NOBODY, 1)
-        default:
-            set(CURLOPT_CUSTOMREQUEST, request.method)
-            if !request.body.isEmpty { set(CURLOPT_POST, 1) }
-        }
-        if code == CURLE_OK { code = ves_curl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerList) }
-        if code == CURLE_OK { code = ves_curl_setopt_write_callback(curl, curlWriteBody) }
-        if code == CURLE_OK { code = ves_curl_setopt_pointer(curl, CURLOPT_WRITEDATA, sinkPointer) }
-        if code == CURLE_OK { code = ves_curl_setopt_header_callback(curl, curlWriteHeader) }
-        if code == CURLE_OK { code = ves_curl_setopt_pointer(curl, CURLOPT_HEADERDATA, sinkPointer) }
-        guard code == CURLE_OK else { throw CurlError(code: Int(code.rawValue), message: Self.describe(code)) }
-
-        let result = request.body.withUnsafeBytes { body -> CURLcode in
-            if request.method.uppercased() != "GET" && request.method.uppercased() != "HEAD" {
-                _ = ves_curl_setopt_long(curl, CURLOPT_POSTFIELDSIZE, body.count)
-                _ = ves_curl_setopt_pointer(
-                    curl,
-                    CURLOPT_POSTFIELDS,
-                    UnsafeMutableRawPointer(mutating: body.baseAddress)
-                )
-            }
-            return withExtendedLifetime(sink) { curl_easy_perform(curl) }
-        }
-        guard result == CURLE_OK else {
-            if sink.overflowed || result == CURLE_FILESIZE_EXCEEDED {
-                var status = 0
-                _ = ves_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-                if (100...599).contains(status) {
-                    return CurlResponse(status: status, headers: sink.headers, body: [], bodyOmitted: true)
-                }
-                throw CurlError(
-                    code: Int(result.rawValue),
-                    message: "the answer's body is larger than \(configuration.maximumResponseBytes) bytes: not read"
-                )
-            }
-            throw CurlError(code: Int(result.rawValue), message: Self.describe(result))
-        }
-        var status = 0
-        _ = ves_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        return CurlResponse(status: status, headers: sink.headers, body: sink.body)
+        let transfer = try CurlTransfer(curl: curl, request: request, configuration: configuration)
+        return try transfer.response(after: curl_easy_perform(curl))
     }
 
-    static func describe(_ code: CURLcode) -> String {
-        guard let text = curl_easy_strerror(code) else { return "unknown error" }
-        return String(cString: text)
-    }
 }
 
 /// Collects one transfer's answer; touched only by the transfer's thread.
-private final class ResponseSink {
+final class ResponseSink {
     var headers: [(name: String, value: String)] = []
     var body: [UInt8] = []
     /// The most body bytes kept.
@@ -261,7 +171,7 @@ private final class ResponseSink {
     }
 }
 
-private func curlWriteBody(
+func curlWriteBody(
     _ data: UnsafeMutablePointer<CChar>?,
     _ size: Int,
     _ count: Int,
@@ -281,7 +191,7 @@ private func curlWriteBody(
     return length
 }
 
-private func curlWriteHeader(
+func curlWriteHeader(
     _ data: UnsafeMutablePointer<CChar>?,
     _ size: Int,
     _ count: Int,

@@ -46,17 +46,11 @@ extension EventSender {
         lanes * min(limit, 1_000) * 8
     }
 
-    /// Posts the batches of a round at once, one per connection, each on its lane's thread, and gives their answers
-    /// in the round's order.
+    /// Posts the batches of a round at once, one per connection, and gives their answers in the round's order.
     func post(_ round: [QueuedBatch]) async -> [ListenerAnswer] {
-        let jobs = round.enumerated().map { index, batch in
-            let client = clients[index]
-            let request = request(for: batch.events)
-            return { @Sendable in
-                self.answer(to: Result { () throws(CurlError) in try client.sendBlocking(request) }, of: request)
-            }
-        }
-        return await lanes.run(jobs)
+        let requests = round.map { request(for: $0.events) }
+        let results = await parallelClient.send(requests)
+        return zip(results, requests).map { answer(to: $0, of: $1) }
     }
 
     /// Takes a batch off the queue, wherever it is now: `removedBefore` events of earlier batches of the same round

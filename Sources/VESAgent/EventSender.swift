@@ -26,10 +26,12 @@ public final class EventSender: Service, Sendable {
     let configuration: AgentConfiguration
     let stats: AgentStats
     let logger: Logger
-    /// One client per connection (``AgentConfiguration/connections``); the first also posts throttling states.
-    let clients: [CurlClient]
-    /// The threads that post a round's batches, one per client.
-    let lanes: SendLanes
+    /// Posts a round's batches at once, one per connection (``AgentConfiguration/connections``).
+    let parallelClient: CurlParallelClient
+    /// The connections, so the most batches a round has.
+    let connections: Int
+    /// Posts throttling states, beside the events' connections.
+    let client: CurlClient
     let state = Mutex(State())
     /// Raised by new events and by shutdown: the idle loop waits on it.
     let wakeup = Wakeup()
@@ -69,8 +71,9 @@ public final class EventSender: Service, Sendable {
         // the range is checked where the configuration is read; a value built in code is held to it here
         let range = AgentConfiguration.connectionsRange
         let connections = min(max(configuration.connections, range.lowerBound), range.upperBound)
-        clients = (0..<connections).map { _ in CurlClient(configuration: clientConfiguration) }
-        lanes = SendLanes(count: connections)
+        self.connections = connections
+        parallelClient = CurlParallelClient(connections: connections, configuration: clientConfiguration)
+        client = CurlClient(configuration: clientConfiguration)
     }
 
     /// Events waiting to be sent.
@@ -97,7 +100,7 @@ public final class EventSender: Service, Sendable {
         // cancellation (another service of the group failed) ends the loop; what is queued is spooled
         while !Task.isCancelled {
             // one connection while a refused batch is narrowed or the listener is failing: a probe, not a storm
-            let lanes = narrowed == nil && backoff == initialBackoff ? clients.count : 1
+            let lanes = narrowed == nil && backoff == initialBackoff ? connections : 1
             let (round, shuttingDown) = state.withLock { state in
                 let limit = min(configuration.batchSize, narrowed?.limit ?? .max)
                 return (
@@ -369,7 +372,7 @@ public final class EventSender: Service, Sendable {
         let request = request(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
         let result: Result<CurlResponse, CurlError>
         do throws(CurlError) {
-            result = .success(try await clients[0].send(request))
+            result = .success(try await client.send(request))
         } catch {
             result = .failure(error)
         }
