@@ -70,6 +70,33 @@ struct ListenerBenchmark: AsyncParsableCommand {
             return official.validate(value).count
         }
         print(line("parse+validate, official 2016 file, 1 core", officialRate))
+        // growth: the same event with its arrays 10 and 100 times as long; the cost per KB should stay flat
+        print(
+            String(
+                format: "parse+validate, built-in ves-1.1, %d bytes: %.3f µs per KB",
+                body.count,
+                perKilobyte(parseAndValidate, body.count)
+            )
+        )
+        for factor in [10, 100] {
+            let grownBody = Self.grown(document, factor: factor).jsonBytes()
+            guard builtIn.validate(try parser.parse(grownBody)).isEmpty else {
+                throw ValidationError("the event with arrays \(factor) times as long is not valid")
+            }
+            let rate = itemsPerSecond(seconds: seconds, batch: max(1, 1000 / factor)) {
+                let value = try! parser.parse(grownBody)
+                return builtIn.validate(value).count
+            }
+            print(
+                String(
+                    format: "parse+validate, built-in ves-1.1, arrays x%d (%d bytes): %.0f events/s, %.3f µs per KB",
+                    factor,
+                    grownBody.count,
+                    rate,
+                    perKilobyte(rate, grownBody.count)
+                )
+            )
+        }
         if let python = pythonRate() {
             print(
                 String(
@@ -80,6 +107,23 @@ struct ListenerBenchmark: AsyncParsableCommand {
             )
         }
         try await httpLoad(body: body)
+    }
+
+    private func perKilobyte(_ rate: Double, _ bytes: Int) -> Double {
+        1e6 / rate / (Double(bytes) / 1024)
+    }
+
+    /// `value` with every array's elements repeated `factor` times (arrays inside them are left as they are), for
+    /// a larger event of the same shape.
+    static func grown(_ value: JSONValue, factor: Int) -> JSONValue {
+        switch value {
+        case .array(let elements):
+            return .array(Array(repeating: elements, count: factor).flatMap { $0 })
+        case .object(let object):
+            return .object(JSONObject(object.storage.map { ($0.key, grown($0.value, factor: factor)) }))
+        default:
+            return value
+        }
     }
 
     private func line(_ name: String, _ rate: Double) -> String {
