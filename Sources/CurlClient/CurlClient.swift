@@ -154,7 +154,6 @@ private struct EasyHandle: ~Copyable {
         let transfer = try CurlTransfer(curl: curl, request: request, configuration: configuration)
         return try transfer.response(after: curl_easy_perform(curl))
     }
-
 }
 
 /// Collects one transfer's answer; touched only by the transfer's thread.

@@ -26,12 +26,11 @@ public final class EventSender: Service, Sendable {
     let configuration: AgentConfiguration
     let stats: AgentStats
     let logger: Logger
-    /// Posts a round's batches at once, one per connection (``AgentConfiguration/connections``).
+    /// Posts a round's batches at once, one per connection (``AgentConfiguration/connections``), and throttling
+    /// states between rounds.
     let parallelClient: CurlParallelClient
     /// The connections, so the most batches a round has.
     let connections: Int
-    /// Posts throttling states, beside the events' connections.
-    let client: CurlClient
     let state = Mutex(State())
     /// Raised by new events and by shutdown: the idle loop waits on it.
     let wakeup = Wakeup()
@@ -73,7 +72,6 @@ public final class EventSender: Service, Sendable {
         let connections = min(max(configuration.connections, range.lowerBound), range.upperBound)
         self.connections = connections
         parallelClient = CurlParallelClient(connections: connections, configuration: clientConfiguration)
-        client = CurlClient(configuration: clientConfiguration)
     }
 
     /// Events waiting to be sent.
@@ -370,13 +368,8 @@ public final class EventSender: Service, Sendable {
     /// the normal Timeout.
     public func postThrottlingState(_ body: JSONValue) async {
         let request = request(body: PythonJSON.dumpsBytes(body), to: configuration.throttlingStateURL)
-        let result: Result<CurlResponse, CurlError>
-        do throws(CurlError) {
-            result = .success(try await client.send(request))
-        } catch {
-            result = .failure(error)
-        }
-        let answer = self.answer(to: result, of: request)
+        // the send loop waits for the commands it runs, so the connections are free: no client of its own
+        let answer = self.answer(to: await parallelClient.send([request])[0], of: request)
         switch answer {
         case .delivered:
             logger.info("posted the throttling state", metadata: ["url": "\(configuration.throttlingStateURL)"])
