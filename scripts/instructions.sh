@@ -44,6 +44,7 @@ workloads=(
     "validate-7.2.1 Fixtures/model/measurement-7.2.1.json"
     "decode Fixtures/traces/host.jsonl Fixtures/traces/guest.jsonl Fixtures/traces/threshold.jsonl"
     "tick"
+    "ingest"
 )
 toolchain="$(swift --version 2>/dev/null | head -1)"
 status=0

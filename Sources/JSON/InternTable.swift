@@ -72,22 +72,30 @@ public struct InternTable: Sendable {
         pool.withUnsafeBufferPointer { pool in
             let name = UnsafeRawPointer(pool.baseAddress! + starts[index])
             let text = UnsafeRawPointer(bytes.baseAddress!)
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    != text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                {
-                    return false
+            let count = bytes.count
+            // Words, the last one overlapping the one before when the length is not a multiple of eight.
+            if count >= 8 {
+                var offset = 0
+                while offset + 8 < count {
+                    if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                        != text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    {
+                        return false
+                    }
+                    offset += 8
                 }
-                offset += 8
+                return name.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    == text.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
             }
-            while offset < bytes.count {
-                if name.load(fromByteOffset: offset, as: UInt8.self)
-                    != text.load(fromByteOffset: offset, as: UInt8.self)
-                {
-                    return false
-                }
-                offset += 1
+            if count >= 4 {
+                return name.loadUnaligned(as: UInt32.self) == text.loadUnaligned(as: UInt32.self)
+                    && name.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                        == text.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            }
+            for offset in 0..<count
+            where name.load(fromByteOffset: offset, as: UInt8.self) != text.load(fromByteOffset: offset, as: UInt8.self)
+            {
+                return false
             }
             return true
         }

@@ -14,9 +14,14 @@ extension JSONScanner {
         let start = position
         while true {
             // Eight bytes at a time while none needs a closer look.
+            // Eight bytes at a time while none needs a closer look; then straight to the first one that does.
             while position + 8 <= end {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if wordNeedsAttention(word) { break }
+                let attention = attentionMask(word)
+                if attention != 0 {
+                    position += attention.trailingZeroBitCount >> 3
+                    break
+                }
                 position += 8
             }
             guard position < end else {
@@ -55,9 +60,11 @@ extension JSONScanner {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    /// True when one of the eight bytes is a quote, a backslash, a control character or non-ASCII.
+    /// The high bit of each of the eight bytes (little-endian) that is a quote, a backslash, a control character or
+    /// non-ASCII; 0 when none is. Bits above the first such byte may be false alarms (a borrow), the lowest set bit
+    /// never is, so it says where the first byte to look at sits.
     @inline(__always)
-    func wordNeedsAttention(_ word: UInt64) -> Bool {
+    func attentionMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* UInt64(Byte.quote))
@@ -65,7 +72,7 @@ extension JSONScanner {
         let hasQuote = (quotes &- ones) & ~quotes & highs
         let hasBackslash = (backslashes &- ones) & ~backslashes & highs
         let hasControl = (word &- ones &* 0x20) & ~word & highs
-        return (hasQuote | hasBackslash | hasControl | (word & highs)) != 0
+        return hasQuote | hasBackslash | hasControl | (word & highs)
     }
 
     /// Slow path for a string with escapes: decodes into `scratch` from the string's first byte.

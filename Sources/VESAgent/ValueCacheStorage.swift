@@ -122,7 +122,30 @@ struct NameTable: Sendable {
         let end = Int(starts[Int(id) + 1])
         guard end - start == utf8.count else { return false }
         guard let other = utf8.baseAddress, utf8.count > 0 else { return true }
-        return bytes.withUnsafeBufferPointer { stored in memcmp(stored.baseAddress! + start, other, utf8.count) == 0 }
+        // Compared in place, eight bytes at a time: names are short, and a call to memcmp cost more than the
+        // comparison.
+        return bytes.withUnsafeBufferPointer { stored in
+            let name = UnsafeRawPointer(stored.baseAddress! + start)
+            let text = UnsafeRawPointer(other)
+            var offset = 0
+            while offset + 8 <= utf8.count {
+                if name.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    != text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                {
+                    return false
+                }
+                offset += 8
+            }
+            while offset < utf8.count {
+                if name.load(fromByteOffset: offset, as: UInt8.self)
+                    != text.load(fromByteOffset: offset, as: UInt8.self)
+                {
+                    return false
+                }
+                offset += 1
+            }
+            return true
+        }
     }
 
     private mutating func add(_ text: String) -> UInt32? {
@@ -169,8 +192,14 @@ struct NameTable: Sendable {
             shift += 8
             index += 1
         }
-        hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return hash ^ (hash >> 29)
+        // MurmurHash3's finalizer: every input bit reaches the low bits a slot is picked by, so names that differ
+        // only inside a word (instance-00000123, instance-00000124) do not pile up in one run of slots.
+        hash ^= tail
+        hash ^= hash >> 33
+        hash = hash &* 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        hash = hash &* 0xC4CE_B9FE_1A85_EC53
+        return hash ^ (hash >> 33)
     }
 }
 

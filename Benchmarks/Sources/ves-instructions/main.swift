@@ -57,6 +57,7 @@ let usage = """
       validate-*: parse and validate the event 10,000 times with the built-in field set
       decode: decode the traces' records, packed as collectd packs them, 100 times over
       tick: one 1.1 tick of an agent with 1,000 VMs of 10 series, every VM with a fresh sample
+      ingest: the datagrams of 1,000 VMs x 10 series x 3 samples decoded into an agent's cache, 10 times over
     """
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let workload = arguments.first else { fail(usage) }
@@ -84,6 +85,22 @@ case "decode" where arguments.count >= 2:
         return count
     }
     print("records decoded:", lists, "from", datagrams.count, "datagrams x 100")
+case "ingest" where arguments.count == 1:
+    let datagrams = FixedWork.datagrams(FixedWork.records(FixedWork.generator(vms: 1000, samples: 3).entries()))
+    let core = FixedWork.agentCore(clock: .wall) { _ in }
+    // the series exist before counting: what is counted is the steady state, every value list an update
+    for datagram in datagrams {
+        datagram.withUnsafeBytes { core.ingest(datagram: $0) }
+    }
+    let passes = countedWork {
+        for _ in 0..<10 {
+            for datagram in datagrams {
+                datagram.withUnsafeBytes { core.ingest(datagram: $0) }
+            }
+        }
+        return 10
+    }
+    print("datagrams ingested:", datagrams.count, "x", passes)
 case "tick" where arguments.count == 1:
     let records = FixedWork.records(FixedWork.generator(vms: 1000, samples: 2).entries())
     let samples = Dictionary(grouping: records) { $0.time }.sorted { $0.key < $1.key }.map(\.value)

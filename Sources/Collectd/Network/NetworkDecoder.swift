@@ -238,6 +238,24 @@ public struct NetworkDecoder: Sendable {
 
     /// Reads `count` values: a type byte each, then 8 bytes each (GAUGE little-endian, the rest big-endian).
     private static func readValues(_ start: UnsafeRawPointer, count: Int, into values: inout [Value]) -> Bool {
+        if values.count == count {
+            // The common case, a list as long as the one before: overwritten in place (copied first if a record
+            // still holds the buffer), without the array's generic removal and appends.
+            return values.withUnsafeMutableBufferPointer { buffer in
+                let numbers = start + count
+                for index in 0..<count {
+                    let bits = numbers.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
+                    switch start.load(fromByteOffset: index, as: UInt8.self) {
+                    case 0: buffer[index] = .counter(UInt64(bigEndian: bits))
+                    case 1: buffer[index] = .gauge(Double(bitPattern: UInt64(littleEndian: bits)))
+                    case 2: buffer[index] = .derive(Int64(bitPattern: UInt64(bigEndian: bits)))
+                    case 3: buffer[index] = .absolute(UInt64(bigEndian: bits))
+                    default: return false
+                    }
+                }
+                return true
+            }
+        }
         values.removeAll(keepingCapacity: true)
         values.reserveCapacity(count)
         let numbers = start + count
@@ -348,6 +366,16 @@ private struct RecentStrings: Sendable {
         let bytes = start.assumingMemoryBound(to: UInt8.self)
         var length = 0
         var hash = UInt64(field) &+ 0x9E37_79B9_7F4A_7C15
+        // Eight bytes at a time until a word holds a NUL, then byte by byte.
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while length + 8 <= count {
+            let word = start.loadUnaligned(fromByteOffset: length, as: UInt64.self)
+            if (word &- ones) & ~word & highs != 0 { break }
+            hash = (hash ^ word) &* 0x0000_0100_0000_01B3
+            hash ^= hash >> 32
+            length += 8
+        }
         while length < count && bytes[length] != 0 {
             hash = (hash ^ UInt64(bytes[length])) &* 0x0000_0100_0000_01B3
             length += 1
