@@ -74,6 +74,7 @@ fi
 if [ "$what" = all ] || [ "$what" = validation ]; then
     "$bench" validation-7 \
         --measurement "$root/Fixtures/model/measurement-7.2.1.json" \
+        --same-size-measurement "$root/Fixtures/model/measurement-7.2.1-1.3k.json" \
         --stnd-defined-event "$root/Fixtures/model/stnd-defined-alarm-7.2.1.json" \
         --stnd-defined "$shared/ves/3gpp" \
         --official-schema "$shared/ves/schemas/CommonEventFormat_30.2.1_ONAP.json" \

@@ -180,6 +180,8 @@ struct JSONScanner: ~Copyable {
         let firstMember = memberStack.count
         // Large objects check duplicates with a set of their keys instead of a scan.
         var keySet: Set<String>? = nil
+        // One bit per key hash seen (of 128): a key whose bit is clear is new without a scan.
+        var seenHashes: (UInt64, UInt64) = (0, 0)
         while true {
             guard position < end else {
                 throw syntaxError("unexpected end of input inside an object; expected a member name")
@@ -190,7 +192,17 @@ struct JSONScanner: ~Copyable {
             let keyStart = position
             var hash: UInt64 = 0
             let key = try parseString(hash: &hash, isKey: true)
-            try checkDuplicate(key: key, hash: hash, firstMember: firstMember, keySet: &keySet, at: keyStart)
+            let bit = UInt64(1) << (hash >> 58)
+            let seen = hash & (1 << 57) == 0 ? seenHashes.0 & bit : seenHashes.1 & bit
+            try checkDuplicate(
+                key: key,
+                hash: hash,
+                firstMember: firstMember,
+                keySet: &keySet,
+                at: keyStart,
+                mayRepeat: seen != 0
+            )
+            if hash & (1 << 57) == 0 { seenHashes.0 |= bit } else { seenHashes.1 |= bit }
             skipWhitespace()
             guard position < end, base[position] == Byte.colon else {
                 if position == end {
@@ -229,23 +241,27 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Throws when `key` already names a member of the object being parsed. Small objects compare cheap
-    /// hashes first; large ones keep a set of their keys (with the standard library's seeded hashing, so
-    /// crafted keys cannot make the check quadratic).
+    /// hashes first, and only when the object's filter of hashes says the key may repeat (`mayRepeat`); large
+    /// ones keep a set of their keys (with the standard library's seeded hashing, so crafted keys cannot make the
+    /// check quadratic).
     mutating func checkDuplicate(
         key: String,
         hash: UInt64,
         firstMember: Int,
         keySet: inout Set<String>?,
-        at keyStart: Int
+        at keyStart: Int,
+        mayRepeat: Bool
     ) throws(JSONParseError) {
         var isDuplicate = false
         if keySet != nil {
             isDuplicate = !keySet!.insert(key).inserted
         } else {
-            for index in firstMember..<memberStack.count
-            where keyHashStack[index] == hash && memberStack[index].key == key {
-                isDuplicate = true
-                break
+            if mayRepeat {
+                for index in firstMember..<memberStack.count
+                where keyHashStack[index] == hash && memberStack[index].key == key {
+                    isDuplicate = true
+                    break
+                }
             }
             if !isDuplicate && memberStack.count - firstMember >= 32 {
                 var keys = Set((firstMember..<memberStack.count).map { memberStack[$0].key })

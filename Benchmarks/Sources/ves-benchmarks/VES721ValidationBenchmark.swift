@@ -21,6 +21,9 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
     @Option(help: "Python script that measures jsonschema on the same events (stnd_defined_rate.py).")
     var pythonScript: String
 
+    @Option(help: "A 7.2.1 measurement of about the size of the 1.1 event (1.3 KB), for the rate at that size.")
+    var sameSizeMeasurement: String?
+
     @Option(help: "Seconds per measurement.")
     var seconds = 3.0
 
@@ -41,11 +44,31 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
             return builtIn.validate(value).count
         }
         print(line("parse+validate 7.2.1 measurement, built-in ves-7.2.1 (formats checked), 1 core", measurementRate))
+        if let sameSizeMeasurement {
+            let body = try Array(Data(contentsOf: URL(fileURLWithPath: sameSizeMeasurement)))
+            guard builtIn.validate(try parser.parse(body)).isEmpty, official.validate(try parser.parse(body)).isEmpty
+            else {
+                throw ValidationError("\(sameSizeMeasurement) is not a valid 7.2.1 event")
+            }
+            let rate = itemsPerSecond(seconds: seconds, batch: 500) {
+                guard let value = try? parser.parse(body) else { return -1 }
+                return builtIn.validate(value).count
+            }
+            print(line("parse+validate 7.2.1 measurement of \(body.count) bytes, built-in ves-7.2.1, 1 core", rate))
+        }
         let officialRate = itemsPerSecond(seconds: seconds, batch: 500) {
             guard let value = try? parser.parse(measurementBody) else { return -1 }
             return official.validate(value).count
         }
         print(line("parse+validate 7.2.1 measurement, official 30.2.1 file, 1 core", officialRate))
+        try printGrowth(
+            label: "built-in ves-7.2.1",
+            document: measurementDocument,
+            bytes: measurementBody.count,
+            rate: measurementRate,
+            parser: parser,
+            seconds: seconds
+        ) { builtIn.validate($0).count }
         compare(python(event: events.measurement, stndDefined: false), measurementRate, "measurement")
 
         let stndBody = try Array(Data(contentsOf: URL(fileURLWithPath: events.stndDefinedEvent)))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchmarkWork
 import Collectd
 import Foundation
 import JSON
@@ -70,33 +71,14 @@ struct ListenerBenchmark: AsyncParsableCommand {
             return official.validate(value).count
         }
         print(line("parse+validate, official 2016 file, 1 core", officialRate))
-        // growth: the same event with its arrays 10 and 100 times as long; the cost per KB should stay flat
-        print(
-            String(
-                format: "parse+validate, built-in ves-1.1, %d bytes: %.3f µs per KB",
-                body.count,
-                perKilobyte(parseAndValidate, body.count)
-            )
-        )
-        for factor in [10, 100] {
-            let grownBody = Self.grown(document, factor: factor).jsonBytes()
-            guard builtIn.validate(try parser.parse(grownBody)).isEmpty else {
-                throw ValidationError("the event with arrays \(factor) times as long is not valid")
-            }
-            let rate = itemsPerSecond(seconds: seconds, batch: max(1, 1000 / factor)) {
-                let value = try! parser.parse(grownBody)
-                return builtIn.validate(value).count
-            }
-            print(
-                String(
-                    format: "parse+validate, built-in ves-1.1, arrays x%d (%d bytes): %.0f events/s, %.3f µs per KB",
-                    factor,
-                    grownBody.count,
-                    rate,
-                    perKilobyte(rate, grownBody.count)
-                )
-            )
-        }
+        try printGrowth(
+            label: "built-in ves-1.1",
+            document: document,
+            bytes: body.count,
+            rate: parseAndValidate,
+            parser: parser,
+            seconds: seconds
+        ) { builtIn.validate($0).count }
         if let python = pythonRate() {
             print(
                 String(
@@ -107,10 +89,6 @@ struct ListenerBenchmark: AsyncParsableCommand {
             )
         }
         try await httpLoad(body: body)
-    }
-
-    private func perKilobyte(_ rate: Double, _ bytes: Int) -> Double {
-        1e6 / rate / (Double(bytes) / 1024)
     }
 
     /// `value` with every array's elements repeated `factor` times (arrays inside them are left as they are), for
@@ -264,6 +242,30 @@ struct CollectdBenchmark: AsyncParsableCommand {
             return count
         }
         print(String(format: "decode, 1 core: %.2f million value lists/s", decodeRate / 1e6))
+        // growth: generated virt traces of 100, 1,000 and 10,000 VMs (10 series each, every VM a name of its own)
+        // decoded by one long-lived decoder, as the agent's; the cost per value list should stay flat
+        for vms in [100, 1000, 10_000] {
+            let generated = FixedWork.datagrams(FixedWork.records(FixedWork.generator(vms: vms, samples: 1).entries()))
+            var decoder = NetworkDecoder()
+            var lists = 0
+            let rate = itemsPerSecond(seconds: seconds, itemsPerPass: vms * 10) {
+                for datagram in generated {
+                    _ = datagram.withUnsafeBytes { decoder.decode($0) { _ in lists += 1 } }
+                }
+                return lists
+            }
+            precondition(lists % (vms * 10) == 0, "every generated value list decodes")
+            print(
+                String(
+                    format: "decode, %d VMs (%d value lists in %d datagrams): %.2f million value lists/s, %.1f ns each",
+                    vms,
+                    vms * 10,
+                    generated.count,
+                    rate / 1e6,
+                    1e9 / rate
+                )
+            )
+        }
         let encodeRate = itemsPerSecond(seconds: seconds, itemsPerPass: records.count) {
             var encoder = NetworkEncoder()
             var count = 0
@@ -407,6 +409,41 @@ func pythonEventsPerSecond(script: String, schema: String, event: String, second
 
 /// Runs `pass` (which handles `itemsPerPass` items) for about `seconds` after a warm-up, checking the clock every
 /// `batch` passes; returns items per second.
+/// Parse + validate of `document` (`bytes` long, measured at `rate`) and of the same event with its arrays 10 and
+/// 100 times as long, in µs per KB: the cost per KB should stay flat.
+func printGrowth(
+    label: String,
+    document: JSONValue,
+    bytes: Int,
+    rate: Double,
+    parser: JSONParser,
+    seconds: Double,
+    validate: (JSONValue) -> Int
+) throws {
+    func perKilobyte(_ rate: Double, _ bytes: Int) -> Double { 1e6 / rate / (Double(bytes) / 1024) }
+    print(String(format: "parse+validate, %@, %d bytes: %.3f µs per KB", label, bytes, perKilobyte(rate, bytes)))
+    for factor in [10, 100] {
+        let grownBody = ListenerBenchmark.grown(document, factor: factor).jsonBytes()
+        guard validate(try parser.parse(grownBody)) == 0 else {
+            throw ValidationError("the event with arrays \(factor) times as long is not valid")
+        }
+        let grownRate = itemsPerSecond(seconds: seconds, batch: max(1, 1000 / factor)) {
+            guard let value = try? parser.parse(grownBody) else { return -1 }
+            return validate(value)
+        }
+        print(
+            String(
+                format: "parse+validate, %@, arrays x%d (%d bytes): %.0f events/s, %.3f µs per KB",
+                label,
+                factor,
+                grownBody.count,
+                grownRate,
+                perKilobyte(grownRate, grownBody.count)
+            )
+        )
+    }
+}
+
 func itemsPerSecond(seconds: Double, itemsPerPass: Int = 1, batch: Int = 1, _ pass: () -> Int) -> Double {
     var sink = 0
     for _ in 0..<batch { sink &+= pass() }
