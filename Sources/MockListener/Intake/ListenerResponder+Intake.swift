@@ -41,7 +41,9 @@ extension ListenerResponder {
             event: event,
             raw: nil
         )
-        if document["event"] != nil, let range = RawJSONSpans.member("event", in: body) {
+        if document["event"] != nil,
+            let range = RawJSONSpans.member("event", in: body, onlyMember: document.objectValue?.count == 1)
+        {
             record.rawEvent = body[range]
         }
         return try answer([record], errors: errors, intake: intake)

@@ -1,11 +1,26 @@
 /// Byte ranges of values inside a JSON text that has already been parsed successfully, so the record can keep an
 /// event exactly as it was sent (numbers as written, member order) without writing it again.
 enum RawJSONSpans {
-    /// The range of the value of `key` in the top-level object.
-    static func member(_ key: String, in bytes: [UInt8]) -> Range<Int>? {
+    /// The range of the value of `key` in the top-level object. `onlyMember` says the bytes parsed as an object
+    /// whose one member is `key` (a single event's `{"event": ...}`): its value then runs from after the colon to the
+    /// closing brace, and only the key is scanned, not the whole event.
+    static func member(_ key: String, in bytes: [UInt8], onlyMember: Bool = false) -> Range<Int>? {
         var scanner = Scanner(bytes: bytes)
         scanner.skipWhitespace()
         guard scanner.take(UInt8(ascii: "{")) else { return nil }
+        if onlyMember {
+            scanner.skipWhitespace()
+            guard scanner.stringRange() != nil else { return nil }
+            scanner.skipWhitespace()
+            guard scanner.take(UInt8(ascii: ":")) else { return nil }
+            scanner.skipWhitespace()
+            var end = bytes.count
+            while end > scanner.position, Scanner.isWhitespace(bytes[end - 1]) { end -= 1 }
+            guard end > scanner.position, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
+            end -= 1
+            while end > scanner.position, Scanner.isWhitespace(bytes[end - 1]) { end -= 1 }
+            return end > scanner.position ? scanner.position..<end : nil
+        }
         let wanted = Array(key.utf8)
         while true {
             scanner.skipWhitespace()
@@ -49,10 +64,12 @@ enum RawJSONSpans {
             self.position = position
         }
 
+        static func isWhitespace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        }
+
         mutating func skipWhitespace() {
-            while position < bytes.count,
-                bytes[position] == 0x20 || bytes[position] == 0x0A || bytes[position] == 0x0D || bytes[position] == 0x09
-            {
+            while position < bytes.count, Self.isWhitespace(bytes[position]) {
                 position += 1
             }
         }
