@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" wrk
+ves_install_packages "${VES_DEBIAN_PACKAGES[@]}" wrk time
 ves_require_python
 ves_require_swift
 python3 -c "import jsonschema, referencing, yaml" 2>/dev/null || python3 -m pip install -q jsonschema referencing PyYAML
@@ -72,6 +72,10 @@ if [ "$what" = all ] || [ "$what" = batch ]; then
 fi
 
 if [ "$what" = all ] || [ "$what" = validation ]; then
+    "$bench" validation-5 \
+        --event "$root/Fixtures/model/measurement-5.4.1-1.3k.json" \
+        --official-schema "$shared/ves/schemas/CommonEventFormat_28.4.1.json" \
+        --python-script "$root/Benchmarks/python/jsonschema_rate.py"
     "$bench" validation-7 \
         --measurement "$root/Fixtures/model/measurement-7.2.1.json" \
         --same-size-measurement "$root/Fixtures/model/measurement-7.2.1-1.3k.json" \
@@ -258,15 +262,21 @@ if [ "$what" = all ] || [ "$what" = replay ]; then
     before="$(agent_lists)"
     for run in "1" "10" "100" "10 --no-receiver-pacing"; do
         read -r loops pacing <<<"$run"
-        "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --loop "$loops" --no-progress \
+        # the agent's peak resident size counts from here (clear_refs 5 resets VmHWM)
+        echo 5 >"/proc/$agent/clear_refs"
+        /usr/bin/time -f '%M' -o "$work/replay.rss" \
+            "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --loop "$loops" --no-progress \
             $pacing "$work/trace.jsonl" >"$work/replay.out"
         after="$(agent_lists)"
+        replay_peak="$(tail -1 "$work/replay.rss")"
+        agent_peak="$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")"
         sent_line="$(tail -1 "$work/replay.out")"
         sent="$(echo "$sent_line" | sed -n 's/^sent \([0-9]*\) value lists.*/\1/p')"
         seconds="$(echo "$sent_line" | sed -n 's/.* in \([0-9.]*\) s$/\1/p')"
         awk -v sent="$sent" -v s="$seconds" -v got="$((after - before))" -v mode="${pacing:-paced (default)}" \
-            'BEGIN { printf "ves-replay send --speed max into ves-agent, %s: %d value lists in %.2f s, %.0f value lists/s; the agent received %d, lost %d (%.2f%%)\n",
-                mode, sent, s, sent / s, got, sent - got, (sent - got) * 100 / sent }'
+            -v rp="$replay_peak" -v ap="$agent_peak" \
+            'BEGIN { printf "ves-replay send --speed max into ves-agent, %s: %d value lists in %.2f s, %.0f value lists/s; the agent received %d, lost %d (%.2f%%); peak resident: ves-replay %.1f MB, ves-agent %.1f MB\n",
+                mode, sent, s, sent / s, got, sent - got, (sent - got) * 100 / sent, rp / 1024, ap / 1024 }'
         before="$after"
     done
     kill "$agent" "$listener"

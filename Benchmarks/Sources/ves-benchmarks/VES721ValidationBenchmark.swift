@@ -39,28 +39,25 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
             throw ValidationError("\(events.measurement) is not a valid 7.2.1 event")
         }
         print("measurement: \(events.measurement) (\(measurementBody.count) bytes)")
-        let measurementRate = itemsPerSecond(seconds: seconds, batch: 500) {
-            guard let value = try? parser.parse(measurementBody) else { return -1 }
-            return builtIn.validate(value).count
+        let measurementRate = parseValidateRate(parser, measurementBody, seconds: seconds, batch: 500) {
+            builtIn.validate($0).count
         }
-        print(line("parse+validate 7.2.1 measurement, built-in ves-7.2.1 (formats checked), 1 core", measurementRate))
+        print(
+            rateLine("parse+validate 7.2.1 measurement, built-in ves-7.2.1 (formats checked), 1 core", measurementRate)
+        )
         if let sameSizeMeasurement {
             let body = try Array(Data(contentsOf: URL(fileURLWithPath: sameSizeMeasurement)))
             guard builtIn.validate(try parser.parse(body)).isEmpty, official.validate(try parser.parse(body)).isEmpty
             else {
                 throw ValidationError("\(sameSizeMeasurement) is not a valid 7.2.1 event")
             }
-            let rate = itemsPerSecond(seconds: seconds, batch: 500) {
-                guard let value = try? parser.parse(body) else { return -1 }
-                return builtIn.validate(value).count
-            }
-            print(line("parse+validate 7.2.1 measurement of \(body.count) bytes, built-in ves-7.2.1, 1 core", rate))
+            let rate = parseValidateRate(parser, body, seconds: seconds, batch: 500) { builtIn.validate($0).count }
+            print(rateLine("parse+validate 7.2.1 measurement of \(body.count) bytes, built-in ves-7.2.1, 1 core", rate))
         }
-        let officialRate = itemsPerSecond(seconds: seconds, batch: 500) {
-            guard let value = try? parser.parse(measurementBody) else { return -1 }
-            return official.validate(value).count
+        let officialRate = parseValidateRate(parser, measurementBody, seconds: seconds, batch: 500) {
+            official.validate($0).count
         }
-        print(line("parse+validate 7.2.1 measurement, official 30.2.1 file, 1 core", officialRate))
+        print(rateLine("parse+validate 7.2.1 measurement, official 30.2.1 file, 1 core", officialRate))
         try printGrowth(
             label: "built-in ves-7.2.1",
             document: measurementDocument,
@@ -95,12 +92,8 @@ struct VES721ValidationBenchmark: AsyncParsableCommand {
             else { return -1 }
             return check(value, data)
         }
-        print(line("parse+validate stndDefined (envelope + 3GPP data), 1 core", stndRate))
+        print(rateLine("parse+validate stndDefined (envelope + 3GPP data), 1 core", stndRate))
         compare(python(event: events.stndDefinedEvent, stndDefined: true), stndRate, "stndDefined")
-    }
-
-    private func line(_ name: String, _ rate: Double) -> String {
-        String(format: "%@: %.0f events/s (%.2f µs/event)", name, rate, 1e6 / rate)
     }
 
     private func compare(_ python: Double?, _ ours: Double, _ what: String) {

@@ -21,7 +21,9 @@ struct VESBenchmarks: AsyncParsableCommand {
         commandName: "ves-benchmarks",
         abstract: "Measure the harness (build with -c release).",
         subcommands: [
-            ListenerBenchmark.self, Listener721Benchmark.self, VES721ValidationBenchmark.self, CollectdBenchmark.self,
+            ListenerBenchmark.self, Listener721Benchmark.self, VES541ValidationBenchmark.self,
+            VES721ValidationBenchmark.self,
+            CollectdBenchmark.self,
             AgentBenchmark.self,
             AgentMemoryBenchmark.self, BatchBenchmark.self, BareServerCommand.self,
         ]
@@ -63,14 +65,14 @@ struct ListenerBenchmark: AsyncParsableCommand {
             let value = try! parser.parse(body)
             return builtIn.validate(value).count
         }
-        print(line("parse+validate, built-in ves-1.1, 1 core", parseAndValidate))
+        print(rateLine("parse+validate, built-in ves-1.1, 1 core", parseAndValidate))
         let validateOnly = itemsPerSecond(seconds: seconds, batch: 1000) { builtIn.validate(document).count }
-        print(line("validate only, built-in ves-1.1, 1 core", validateOnly))
+        print(rateLine("validate only, built-in ves-1.1, 1 core", validateOnly))
         let officialRate = itemsPerSecond(seconds: seconds, batch: 1000) {
             let value = try! parser.parse(body)
             return official.validate(value).count
         }
-        print(line("parse+validate, official 2016 file, 1 core", officialRate))
+        print(rateLine("parse+validate, official 2016 file, 1 core", officialRate))
         try printGrowth(
             label: "built-in ves-1.1",
             document: document,
@@ -102,10 +104,6 @@ struct ListenerBenchmark: AsyncParsableCommand {
         default:
             return value
         }
-    }
-
-    private func line(_ name: String, _ rate: Double) -> String {
-        String(format: "%@: %.0f events/s (%.2f µs/event)", name, rate, 1e6 / rate)
     }
 
     private func pythonRate() -> Double? {
@@ -462,4 +460,23 @@ func itemsPerSecond(seconds: Double, itemsPerPass: Int = 1, batch: Int = 1, _ pa
 
 extension Duration {
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// One printed rate line, so every validation benchmark reports events/s and µs/event the same way.
+func rateLine(_ name: String, _ rate: Double) -> String {
+    String(format: "%@: %.0f events/s (%.2f µs/event)", name, rate, 1e6 / rate)
+}
+
+/// Parse + validate rate of one body: the figure every validation benchmark starts from.
+func parseValidateRate(
+    _ parser: JSONParser,
+    _ body: [UInt8],
+    seconds: Double,
+    batch: Int,
+    _ validate: (JSONValue) -> Int
+) -> Double {
+    itemsPerSecond(seconds: seconds, batch: batch) {
+        guard let value = try? parser.parse(body) else { return -1 }
+        return validate(value)
+    }
 }
