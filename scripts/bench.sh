@@ -243,9 +243,11 @@ fi
 if [ "$what" = all ] || [ "$what" = replay ]; then
     # ves-replay send --speed max into the real ves-agent over loopback UDP, paced to the agent's socket queue (the
     # default) at 1x, 10x and 100x a 111,100-value-list trace (100 VMs x 11 series x 101 samples, looped), then
-    # unpaced at 10x for comparison; what the agent counted tells what was lost.
+    # unpaced at 10x for comparison, then streamed from its file (--stream) at 1x and 10x, and a trace ten times as
+    # large (1,000 VMs, 253 MB: over the size that is always streamed); what the agent counted tells what was lost.
     build_programs
     "$bin/ves-replay" generate --out "$work/trace.jsonl" --vms 100 --duration 1000 --interval 10 >/dev/null
+    "$bin/ves-replay" generate --out "$work/large.jsonl" --vms 1000 --duration 1000 --interval 10 >/dev/null
     start_listener_and_agent --max-records 1000
     # the agent's count of value lists received, once it stopped growing
     agent_lists() {
@@ -260,23 +262,28 @@ if [ "$what" = all ] || [ "$what" = replay ]; then
         echo "$now"
     }
     before="$(agent_lists)"
-    for run in "1" "10" "100" "10 --no-receiver-pacing"; do
-        read -r loops pacing <<<"$run"
+    for run in "1|trace|" "10|trace|" "100|trace|" "10|trace|--no-receiver-pacing" "1|trace|--stream" \
+        "10|trace|--stream" "1|large|"; do
+        IFS='|' read -r loops trace extra <<<"$run"
+        size_mb="$(du -m "$work/$trace.jsonl" | cut -f1)"
+        mode="$trace.jsonl $size_mb MB x$loops, $([ "$extra" = --no-receiver-pacing ] && echo unpaced || echo paced)"
+        # --stream, or a trace over 128 MiB: read as it is sent
+        if [ "$extra" = --stream ] || [ "$size_mb" -gt 128 ]; then mode="$mode, streamed"; else mode="$mode, loaded"; fi
         # the agent's peak resident size counts from here (clear_refs 5 resets VmHWM)
         echo 5 >"/proc/$agent/clear_refs"
-        /usr/bin/time -f '%M' -o "$work/replay.rss" \
+        /usr/bin/time -f '%M %e' -o "$work/replay.rss" \
             "$bin/ves-replay" send --to "udp://127.0.0.1:$agent_port" --speed max --loop "$loops" --no-progress \
-            $pacing "$work/trace.jsonl" >"$work/replay.out"
+            $extra "$work/$trace.jsonl" >"$work/replay.out" 2>/dev/null
         after="$(agent_lists)"
-        replay_peak="$(tail -1 "$work/replay.rss")"
+        read -r replay_peak wall <<<"$(tail -1 "$work/replay.rss")"
         agent_peak="$(awk '/VmHWM/ {print $2}' "/proc/$agent/status")"
         sent_line="$(tail -1 "$work/replay.out")"
         sent="$(echo "$sent_line" | sed -n 's/^sent \([0-9]*\) value lists.*/\1/p')"
         seconds="$(echo "$sent_line" | sed -n 's/.* in \([0-9.]*\) s$/\1/p')"
-        awk -v sent="$sent" -v s="$seconds" -v got="$((after - before))" -v mode="${pacing:-paced (default)}" \
-            -v rp="$replay_peak" -v ap="$agent_peak" \
-            'BEGIN { printf "ves-replay send --speed max into ves-agent, %s: %d value lists in %.2f s, %.0f value lists/s; the agent received %d, lost %d (%.2f%%); peak resident: ves-replay %.1f MB, ves-agent %.1f MB\n",
-                mode, sent, s, sent / s, got, sent - got, (sent - got) * 100 / sent, rp / 1024, ap / 1024 }'
+        awk -v sent="$sent" -v s="$seconds" -v got="$((after - before))" -v mode="$mode" \
+            -v rp="$replay_peak" -v ap="$agent_peak" -v wall="$wall" \
+            'BEGIN { printf "ves-replay send --speed max into ves-agent, %s: %d value lists sent in %.2f s (%.2f s with loading or the streaming check), %.0f value lists/s; the agent received %d, lost %d (%.2f%%); peak resident: ves-replay %.1f MB, ves-agent %.1f MB\n",
+                mode, sent, s, wall, sent / s, got, sent - got, (sent - got) * 100 / sent, rp / 1024, ap / 1024 }'
         before="$after"
     done
     kill "$agent" "$listener"

@@ -37,10 +37,16 @@ public enum FileBytes {
         }
     }
 
+    /// The size of the regular file (or link to one) at `path`; nil when there is none.
+    public static func size(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// Whether a regular file (or a link to one) is at `path`.
     public static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        size(path) != nil
     }
 
     /// Writes every byte to a file descriptor, going on after short writes and interruptions; returns the C

@@ -80,18 +80,32 @@ public struct ReplaySummary: Sendable, Equatable, CustomStringConvertible {
 /// Sends traces to a collectd receiver as a `Service`: it ends when everything is sent, or early and cleanly on
 /// graceful shutdown (SIGINT/SIGTERM), with `summary` telling what went out.
 public final class ReplaySession: Service {
-    public let traces: [LoadedTrace]
+    public let traces: [ReplayTrace]
     public let options: ReplayOptions
     private let logger: Logger
     private let showProgress: Bool
     private let state = SummaryBox()
 
-    public init(traces: [LoadedTrace], options: ReplayOptions, showProgress: Bool = true, logger: Logger) {
+    public init(replaying traces: [ReplayTrace], options: ReplayOptions, showProgress: Bool = true, logger: Logger) {
         self.traces = traces
         self.options = options
         self.showProgress = showProgress
         self.logger = logger
     }
+
+    /// A session over traces already in memory.
+    public convenience init(traces: [LoadedTrace], options: ReplayOptions, showProgress: Bool = true, logger: Logger) {
+        self.init(
+            replaying: traces.map(ReplayTrace.loaded),
+            options: options,
+            showProgress: showProgress,
+            logger: logger
+        )
+    }
+
+    /// Datagrams per window handed to the socket: a replay waits for the event loop to take the window before the
+    /// last, so it holds at most two windows of datagrams in memory.
+    static let writesAhead = 512
 
     /// What was sent so far (all of it once `run` returned).
     public var summary: ReplaySummary { state.value }
@@ -103,6 +117,8 @@ public final class ReplaySession: Service {
                 let (socket, peer) = try await DatagramSocket.sender(to: host, port: port)
                 var pacing =
                     self.options.paceToReceiver ? ReceiverBacklog(host: host, port: port).map(ReceiverPacing.init) : nil
+                var unconfirmed = 0
+                var marker: DatagramSocket.WritesTaken?
                 try await socket.withStreams { _, outbound in
                     try await self.play { datagrams in
                         for datagram in datagrams {
@@ -110,6 +126,13 @@ public final class ReplaySession: Service {
                                 AddressedEnvelope(remoteAddress: peer, data: ByteBuffer(bytes: datagram))
                             )
                             try await pacing?.sent(payloadBytes: datagram.count)
+                            unconfirmed += 1
+                            // at most two windows queued: the loop takes one while the next is written
+                            if unconfirmed == Self.writesAhead {
+                                try await marker?.wait()
+                                marker = socket.writesTakenMarker()
+                                unconfirmed = 0
+                            }
                         }
                         return datagrams.count
                     }
@@ -211,7 +234,7 @@ struct ReplayStep {
 /// Walks the traces in order, loop after loop, pacing each step and applying the transform.
 struct Stepper {
     let options: ReplayOptions
-    let traces: [LoadedTrace]
+    let traces: [ReplayTrace]
     let forceDecode: Bool
     private(set) var doneSteps = 0
     private(set) var undecodable = 0
@@ -219,7 +242,7 @@ struct Stepper {
     private var pacer: Pacer
     private var decoder: NetworkDecoder
     private var traceIndex = 0
-    private var entryIndex = 0
+    private var cursor: TraceCursor?
     private var loop = 0
     private var transform: TraceTransform
     private let loopStep: Double
@@ -227,22 +250,43 @@ struct Stepper {
     /// The most records packed into one step.
     static let recordsPerStep = 2000
 
-    init(options: ReplayOptions, traces: [LoadedTrace], forceDecode: Bool = false) {
+    init(options: ReplayOptions, traces: [ReplayTrace], forceDecode: Bool = false) {
         self.options = options
         self.traces = traces
         self.forceDecode = forceDecode || options.security != .none
-        let entries = traces.reduce(0) { $0 + $1.entries.count }
+        var probe = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
+        var entries = 0
+        var first = Double.infinity
+        var last = -Double.infinity
+        var interval: Double?
+        for trace in traces {
+            switch trace {
+            case .loaded(let loaded):
+                entries += loaded.entries.count
+                for entry in loaded.entries {
+                    if let time = Self.time(of: entry, decoder: &probe) {
+                        first = min(first, time)
+                        last = max(last, time)
+                    }
+                    if interval == nil { interval = Self.interval(of: entry) }
+                }
+            case .streamed(let streamed):
+                entries += streamed.entryCount
+                if let times = streamed.times {
+                    first = min(first, times.lowerBound)
+                    last = max(last, times.upperBound)
+                }
+                if interval == nil { interval = streamed.typicalInterval }
+            }
+        }
         let (steps, overflow) = entries.multipliedReportingOverflow(by: max(1, options.loops))
         self.totalSteps = overflow ? .max : steps
         self.pacer = Pacer(speed: options.speed, rate: options.rate)
         self.decoder = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
-        var probe = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
-        let times = traces.flatMap { $0.entries.compactMap { Self.time(of: $0, decoder: &probe) } }
-        let first = times.min() ?? 0
-        let last = times.max() ?? 0
-        self.loopStep = (last - first) + Self.typicalInterval(traces)
+        let hasTimes = first <= last
+        self.loopStep = (hasTimes ? last - first : 0) + (interval ?? 10)
         var transform = TraceTransform(renamedHosts: options.renamedHosts)
-        if options.shiftTimeToNow, !times.isEmpty {
+        if options.shiftTimeToNow, hasTimes {
             transform.timeOffset = TraceTransform.offset(startingAt: first, now: CollectdTime.now().seconds)
         }
         self.transform = transform
@@ -252,9 +296,10 @@ struct Stepper {
 
     mutating func next() async throws -> ReplayStep? {
         while traceIndex < traces.count {
-            let entries = traces[traceIndex].entries
-            guard entryIndex < entries.count else {
-                entryIndex = 0
+            let cursor = try self.cursor ?? TraceCursor(traces[traceIndex])
+            self.cursor = cursor
+            guard let entry = try cursor.take() else {
+                self.cursor = nil
                 loop += 1
                 if loop >= max(1, options.loops) {
                     loop = 0
@@ -262,8 +307,6 @@ struct Stepper {
                 }
                 continue
             }
-            let entry = entries[entryIndex]
-            entryIndex += 1
             doneSteps += 1
             try Task.checkCancellation()
             let loopOffset = Double(loop) * loopStep
@@ -271,13 +314,12 @@ struct Stepper {
             // Value lists collectd sent at one moment go out together, packed as collectd packs them, instead
             // of a datagram each.
             if step.rawDatagram == nil, let time = recordedTime {
-                while entryIndex < entries.count, step.records.count < Self.recordsPerStep,
-                    case .records = entries[entryIndex].payload,
-                    Self.time(of: entries[entryIndex], decoder: &decoder) == time
+                while step.records.count < Self.recordsPerStep, let next = try cursor.peek(),
+                    case .records = next.payload, Self.time(of: next, decoder: &decoder) == time
                 {
-                    let (more, _) = makeStep(entries[entryIndex], loopOffset: loopOffset)
+                    let (more, _) = makeStep(next, loopOffset: loopOffset)
                     step.records += more.records
-                    entryIndex += 1
+                    _ = try cursor.take()
                     doneSteps += 1
                 }
             }
@@ -323,15 +365,11 @@ struct Stepper {
         }
     }
 
-    static func typicalInterval(_ traces: [LoadedTrace]) -> Double {
-        for trace in traces {
-            for entry in trace.entries {
-                if case .records(let records) = entry.payload {
-                    for case .values(let list) in records where list.interval.raw > 0 { return list.interval.seconds }
-                }
-            }
-        }
-        return 10
+    /// The interval of the entry's first value list that has one.
+    static func interval(of entry: TraceEntry) -> Double? {
+        guard case .records(let records) = entry.payload else { return nil }
+        for case .values(let list) in records where list.interval.raw > 0 { return list.interval.seconds }
+        return nil
     }
 }
 

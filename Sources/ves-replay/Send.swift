@@ -1,6 +1,7 @@
 import ArgumentParser
 import Collectd
 import Logging
+import Platform
 import Replay
 
 #if canImport(Glibc)
@@ -70,6 +71,15 @@ struct Send: AsyncParsableCommand {
     )
     var noReceiverPacing = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Read each trace from its file as it is sent instead of loading it first.",
+            discussion: "Memory then stays flat whatever the trace's size; a first pass checks the trace and counts "
+                + "it. Traces over 128 MiB are always streamed."
+        )
+    )
+    var stream = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -105,8 +115,17 @@ struct Send: AsyncParsableCommand {
             try options.setSecurity(sign: sign, encrypt: encrypt, authFile: file, password: password)
         }
 
-        let loaded = try withUserErrors { try traces.map { try LoadedTrace.load(path: $0, typesDB: typesDB) } }
-        let session = ReplaySession(traces: loaded, options: options, showProgress: !noProgress, logger: logger)
+        let decodingAuth = options.authFile
+        let replayed = try withUserErrors {
+            try traces.map { path throws(ReplayError) -> ReplayTrace in
+                guard stream || FileBytes.size(path).map({ $0 > ReplayTrace.streamingThreshold }) == true else {
+                    return .loaded(try LoadedTrace.load(path: path, typesDB: typesDB))
+                }
+                logger.info("streaming \(path): checking it first, then reading it as it is sent")
+                return .streamed(try StreamedTrace.scan(path: path, typesDB: typesDB, authFile: decodingAuth))
+            }
+        }
+        let session = ReplaySession(replaying: replayed, options: options, showProgress: !noProgress, logger: logger)
         do {
             try await runService(session, logger: logger)
         } catch {

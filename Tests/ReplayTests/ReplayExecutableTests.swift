@@ -11,8 +11,11 @@ struct ReplayExecutableTests {
         return directory
     }
 
-    @Test("record names its port first; send ends with its summary line; record stops at --count with its own")
-    func sendIntoRecord() async throws {
+    @Test(
+        "record names its port first; send ends with its summary line; record stops at --count with its own",
+        arguments: [[], ["--stream"]]
+    )
+    func sendIntoRecord(extra: [String]) async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("recorded.jsonl").path
@@ -29,7 +32,7 @@ struct ReplayExecutableTests {
             [
                 "send", SharedMaterial.fixture("model/virt-and-host.jsonl"), "--to", "udp://127.0.0.1:\(port)",
                 "--speed", "max", "--no-progress",
-            ]
+            ] + extra
         )
         let sent = try await sender.finish()
         #expect(sent.status == 0)
@@ -63,6 +66,7 @@ struct ReplayExecutableTests {
         "bad input is a clear message and a non-zero exit",
         arguments: [
             (["send", "/nonexistent/trace.jsonl"], "does not exist"),
+            (["send", "/nonexistent/trace.jsonl", "--stream"], "does not exist"),
             (["send", "x.jsonl", "--speed", "fast"], "--speed"),
             (["send", "x.jsonl", "--to", "ftp://host"], "udp://HOST:PORT"),
             (["record", "--out", "x.jsonl", "--security-level", "encrypt"], "--auth-file"),

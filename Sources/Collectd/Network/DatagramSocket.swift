@@ -79,6 +79,20 @@ public struct DatagramSocket: Sendable {
         channel.channel.close(promise: nil)
     }
 
+    /// A marker that completes once the socket's event loop has taken every write handed to the outbound writer
+    /// before it: the writer queues a task on the loop per write without waiting, so a sender faster than the loop
+    /// must wait for a marker now and then or queue without bound (a replay of a million datagrams held 150 MB).
+    public func writesTakenMarker() -> WritesTaken {
+        WritesTaken(future: channel.channel.eventLoop.submit {})
+    }
+
+    /// See ``writesTakenMarker()``.
+    public struct WritesTaken: Sendable {
+        let future: EventLoopFuture<Void>
+
+        public func wait() async throws { try await future.get() }
+    }
+
     /// Runs `body` with the socket's inbound stream and outbound writer, and closes it afterwards.
     public func withStreams<Result: Sendable>(
         _ body: (

@@ -20,45 +20,73 @@ enum PcapFile {
         bytes.count >= 4 && Array(bytes[0..<4]) == [0x0A, 0x0D, 0x0D, 0x0A]
     }
 
+    /// What the 24-byte global header says: how to read each record.
+    struct Header {
+        var littleEndian: Bool
+        var nanoseconds: Bool
+        var linkType: UInt32
+
+        static let size = 24
+        static let recordHeaderSize = 16
+
+        /// Reads the global header at the start of `bytes` (at least 24 bytes of them).
+        init(_ bytes: ArraySlice<UInt8>) throws(CollectdError) {
+            guard bytes.count >= Self.size, PcapFile.isPcap(Array(bytes.prefix(4))) else {
+                throw CollectdError(code: .pcapHeader, message: "not a classic pcap file (bad magic or header)")
+            }
+            let first = bytes[bytes.startIndex]
+            littleEndian = first == 0xD4 || first == 0x4D
+            nanoseconds = first == 0x4D || bytes[bytes.startIndex + 3] == 0x4D
+            linkType = 0
+            linkType = word(bytes, 20) & 0x0FFF_FFFF
+            guard [0, 1, 12, 14, 101, 108, 113, 228, 229, 276].contains(linkType) else {
+                throw CollectdError(
+                    code: .pcapLinkType,
+                    message: "pcap link type \(linkType) is not supported; capture on Ethernet, loopback (lo), "
+                        + "Linux cooked (any) or raw IP"
+                )
+            }
+        }
+
+        /// The 32-bit field at `offset` from the start of `bytes`, in the file's byte order.
+        func word(_ bytes: ArraySlice<UInt8>, _ offset: Int) -> UInt32 {
+            let at = bytes.startIndex + offset
+            let value =
+                UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16
+                | UInt32(bytes[at + 3]) << 24
+            return littleEndian ? value : value.byteSwapped
+        }
+
+        /// The captured length a record header (16 bytes at the start of `bytes`) announces.
+        func capturedLength(_ bytes: ArraySlice<UInt8>) -> Int { Int(word(bytes, 8)) }
+
+        /// The packet of one record (its 16-byte header, then the frame), or nil when it holds no UDP datagram to
+        /// `port` (any port when nil).
+        func packet(_ record: ArraySlice<UInt8>, port: UInt16?) -> Packet? {
+            let frame = record.dropFirst(Self.recordHeaderSize)
+            guard let network = PcapFile.networkLayer(frame, linkType: linkType),
+                let (destinationPort, payload) = PcapFile.udpPayload(network),
+                port == nil || port == destinationPort
+            else { return nil }
+            let time = Double(word(record, 0)) + Double(word(record, 4)) / (nanoseconds ? 1e9 : 1e6)
+            return Packet(time: time, destinationPort: destinationPort, payload: Array(payload))
+        }
+    }
+
     /// The UDP payloads sent to `port` (any port when nil), over IPv4 or IPv6 on Ethernet (VLAN tags too), Linux
     /// cooked (SLL and SLL2), BSD loopback/null, OpenBSD loop and raw IP. Fragmented datagrams and payloads cut
     /// short by the snap length are skipped; a record cut off at the end of the file ends the capture.
     static func read(_ bytes: [UInt8], port: UInt16?) throws(CollectdError) -> [Packet] {
-        guard bytes.count >= 24, isPcap(bytes) else {
-            throw CollectdError(code: .pcapHeader, message: "not a classic pcap file (bad magic or header)")
-        }
-        let littleEndian = bytes[0] == 0xD4 || bytes[0] == 0x4D
-        let nanoseconds = bytes[0] == 0x4D || bytes[3] == 0x4D
-        func word(_ offset: Int) -> UInt32 {
-            let value =
-                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
-                | UInt32(bytes[offset + 3]) << 24
-            return littleEndian ? value : value.byteSwapped
-        }
-        let linkType = word(20) & 0x0FFF_FFFF
-        guard [0, 1, 12, 14, 101, 108, 113, 228, 229, 276].contains(linkType) else {
-            throw CollectdError(
-                code: .pcapLinkType,
-                message: "pcap link type \(linkType) is not supported; capture on Ethernet, loopback (lo), "
-                    + "Linux cooked (any) or raw IP"
-            )
-        }
+        let header = try Header(bytes[...])
         var packets: [Packet] = []
-        var offset = 24
-        while offset + 16 <= bytes.count {
-            let seconds = Double(word(offset))
-            let fraction = Double(word(offset + 4))
-            let captured = Int(word(offset + 8))
-            let frameStart = offset + 16
+        var offset = Header.size
+        while offset + Header.recordHeaderSize <= bytes.count {
+            let captured = header.capturedLength(bytes[offset...])
+            let frameStart = offset + Header.recordHeaderSize
             guard captured <= bytes.count - frameStart else { break }
+            let record = bytes[offset..<frameStart + captured]
             offset = frameStart + captured
-            let frame = bytes[frameStart..<offset]
-            guard let network = networkLayer(frame, linkType: linkType),
-                let (destinationPort, payload) = udpPayload(network),
-                port == nil || port == destinationPort
-            else { continue }
-            let time = seconds + fraction / (nanoseconds ? 1e9 : 1e6)
-            packets.append(Packet(time: time, destinationPort: destinationPort, payload: Array(payload)))
+            if let packet = header.packet(record, port: port) { packets.append(packet) }
         }
         return packets
     }
@@ -68,7 +96,7 @@ enum PcapFile {
     }
 
     /// The IP packet inside a link-layer frame, or nil for other protocols.
-    private static func networkLayer(_ frame: ArraySlice<UInt8>, linkType: UInt32) -> ArraySlice<UInt8>? {
+    fileprivate static func networkLayer(_ frame: ArraySlice<UInt8>, linkType: UInt32) -> ArraySlice<UInt8>? {
         func rest(after count: Int) -> ArraySlice<UInt8>? {
             frame.count >= count ? frame.dropFirst(count) : nil
         }
@@ -100,7 +128,7 @@ enum PcapFile {
     }
 
     /// Destination port and payload of an unfragmented UDP datagram in an IPv4 or IPv6 packet.
-    private static func udpPayload(_ packet: ArraySlice<UInt8>) -> (UInt16, ArraySlice<UInt8>)? {
+    fileprivate static func udpPayload(_ packet: ArraySlice<UInt8>) -> (UInt16, ArraySlice<UInt8>)? {
         guard let first = packet.first else { return nil }
         var transport: ArraySlice<UInt8>
         switch first >> 4 {

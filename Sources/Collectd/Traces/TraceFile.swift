@@ -77,6 +77,27 @@ public enum TraceFile {
         return nil
     }
 
+    /// The format of a trace starting with `bytes`, or an error saying what is wrong with it (an empty trace is
+    /// only told apart when `bytes` are the whole file).
+    static func detectFormatOrExplain(_ bytes: [UInt8], wholeFile: Bool) throws(CollectdError) -> TraceFormat {
+        if let format = detectFormat(bytes) { return format }
+        if PcapFile.isPcapNG(bytes) {
+            throw CollectdError(
+                code: .traceFormat,
+                message: "pcapng is not supported; convert it with 'editcap -F pcap IN OUT' or capture with "
+                    + "'tcpdump -w' (classic pcap)"
+            )
+        }
+        if wholeFile, bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
+            throw CollectdError(code: .traceEmpty, message: "the trace is empty")
+        }
+        throw CollectdError(
+            code: .traceFormat,
+            message: "cannot tell the trace format: expected collectd JSON lines, PUTVAL/PUTNOTIF lines, hex "
+                + "datagrams, TSV recv_time/port/length/hex or a classic pcap"
+        )
+    }
+
     /// Reads a trace file, recognising its format.
     ///
     /// - Parameters:
@@ -89,12 +110,11 @@ public enum TraceFile {
         port: UInt16? = defaultPort,
         now: CollectdTime? = nil
     ) throws(CollectdError) -> (format: TraceFormat, entries: [TraceEntry]) {
-        let bytes = try TextFile.readBytes(path: path, what: "trace")
-        do {
-            return try parse(bytes, typesDB: typesDB, port: port, now: now)
-        } catch {
-            throw CollectdError(code: error.code, message: "\(path): \(error.message)")
-        }
+        // read a chunk at a time: the file's bytes are never all held beside the entries
+        let reader = try TraceReader(path: path, typesDB: typesDB, port: port, now: now ?? .now())
+        var entries: [TraceEntry] = []
+        while let entry = try reader.next() { entries.append(entry) }
+        return (reader.format, entries)
     }
 
     /// Parses trace bytes, recognising their format.
@@ -104,23 +124,7 @@ public enum TraceFile {
         port: UInt16? = defaultPort,
         now: CollectdTime? = nil
     ) throws(CollectdError) -> (format: TraceFormat, entries: [TraceEntry]) {
-        guard let format = detectFormat(bytes) else {
-            if PcapFile.isPcapNG(bytes) {
-                throw CollectdError(
-                    code: .traceFormat,
-                    message: "pcapng is not supported; convert it with 'editcap -F pcap IN OUT' or capture with "
-                        + "'tcpdump -w' (classic pcap)"
-                )
-            }
-            if bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) {
-                throw CollectdError(code: .traceEmpty, message: "the trace is empty")
-            }
-            throw CollectdError(
-                code: .traceFormat,
-                message: "cannot tell the trace format: expected collectd JSON lines, PUTVAL/PUTNOTIF lines, hex "
-                    + "datagrams, TSV recv_time/port/length/hex or a classic pcap"
-            )
-        }
+        let format = try detectFormatOrExplain(bytes, wholeFile: true)
         return (format, try parse(bytes, format: format, typesDB: typesDB, port: port, now: now))
     }
 
@@ -154,7 +158,7 @@ public enum TraceFile {
         return entries
     }
 
-    private static func parseLine(
+    static func parseLine(
         _ line: Substring,
         format: TraceFormat,
         typesDB: TypesDB,

@@ -1,0 +1,120 @@
+public import Collectd
+
+/// A trace to send: loaded whole (fast to walk, and looped from memory), or read from its file as it is sent, so
+/// memory stays flat however long the trace is.
+public enum ReplayTrace: Sendable {
+    case loaded(LoadedTrace)
+    case streamed(StreamedTrace)
+
+    /// Traces larger than this are streamed when the choice is left to `ves-replay`: loaded, a trace takes about
+    /// 1.4 times its file size in memory.
+    public static let streamingThreshold = 128 << 20
+
+    public var path: String {
+        switch self {
+        case .loaded(let trace): trace.path
+        case .streamed(let trace): trace.path
+        }
+    }
+}
+
+/// A trace file read as it is sent. One pass over it beforehand checks every line and learns what the pacing
+/// needs: how many entries, the first and last times, and the usual interval.
+public struct StreamedTrace: Sendable {
+    public let path: String
+    public let format: TraceFormat
+    public let entryCount: Int
+    /// The earliest and latest entry times, nil when no entry has one.
+    public let times: ClosedRange<Double>?
+    /// The interval of the first value list that has one.
+    public let typicalInterval: Double?
+    let typesDB: TypesDB
+    /// What PUTVAL's `N` stands for, the same on every pass.
+    let now: CollectdTime
+
+    /// Reads the whole trace once (checking it as a load would), keeping only its counts and times.
+    public static func scan(path: String, typesDB: TypesDB, authFile: AuthFile? = nil) throws(ReplayError)
+        -> StreamedTrace
+    {
+        let now = CollectdTime.now()
+        var decoder = NetworkDecoder(securityLevel: .none, authFile: authFile)
+        var count = 0
+        var earliest = Double.infinity
+        var latest = -Double.infinity
+        var interval: Double?
+        let format: TraceFormat
+        do {
+            let reader = try TraceReader(path: path, typesDB: typesDB, now: now)
+            format = reader.format
+            while let entry = try reader.next() {
+                count += 1
+                if let time = Stepper.time(of: entry, decoder: &decoder) {
+                    earliest = min(earliest, time)
+                    latest = max(latest, time)
+                }
+                if interval == nil { interval = Stepper.interval(of: entry) }
+            }
+        } catch {
+            throw ReplayError(code: .trace, message: error.message)
+        }
+        return StreamedTrace(
+            path: path,
+            format: format,
+            entryCount: count,
+            times: earliest <= latest ? earliest...latest : nil,
+            typicalInterval: interval,
+            typesDB: typesDB,
+            now: now
+        )
+    }
+
+    /// A reader at the start of the file.
+    func open() throws(ReplayError) -> TraceReader {
+        do {
+            return try TraceReader(path: path, typesDB: typesDB, now: now)
+        } catch {
+            throw ReplayError(code: .trace, message: error.message)
+        }
+    }
+}
+
+/// One trace's entries in order, with the next one visible before it is taken.
+final class TraceCursor {
+    private let reader: TraceReader?
+    private let entries: [TraceEntry]
+    private var index = 0
+    private var lookahead: TraceEntry?
+
+    init(_ trace: ReplayTrace) throws(ReplayError) {
+        switch trace {
+        case .loaded(let loaded):
+            reader = nil
+            entries = loaded.entries
+        case .streamed(let streamed):
+            reader = try streamed.open()
+            entries = []
+        }
+    }
+
+    func peek() throws(ReplayError) -> TraceEntry? {
+        guard let reader else { return index < entries.count ? entries[index] : nil }
+        if lookahead == nil {
+            do {
+                lookahead = try reader.next()
+            } catch {
+                throw ReplayError(code: .trace, message: error.message)
+            }
+        }
+        return lookahead
+    }
+
+    func take() throws(ReplayError) -> TraceEntry? {
+        let entry = try peek()
+        if reader == nil {
+            if entry != nil { index += 1 }
+        } else {
+            lookahead = nil
+        }
+        return entry
+    }
+}
