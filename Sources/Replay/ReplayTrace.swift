@@ -1,5 +1,27 @@
 public import Collectd
 
+/// A trace read from a file.
+public struct LoadedTrace: Sendable {
+    public var path: String
+    public var format: TraceFormat
+    public var entries: [TraceEntry]
+
+    public init(path: String, format: TraceFormat, entries: [TraceEntry]) {
+        self.path = path
+        self.format = format
+        self.entries = entries
+    }
+
+    public static func load(path: String, typesDB: TypesDB) throws(ReplayError) -> LoadedTrace {
+        do {
+            let (format, entries) = try TraceFile.read(path: path, typesDB: typesDB)
+            return LoadedTrace(path: path, format: format, entries: entries)
+        } catch {
+            throw ReplayError(code: .trace, message: error.message)
+        }
+    }
+}
+
 /// A trace to send: loaded whole (fast to walk, and looped from memory), or read from its file as it is sent, so
 /// memory stays flat however long the trace is.
 public enum ReplayTrace: Sendable {
