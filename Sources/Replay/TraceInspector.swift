@@ -24,38 +24,58 @@ public struct TraceInspection: Sendable, CustomStringConvertible {
     public init(trace: LoadedTrace, authFile: AuthFile? = nil) {
         path = trace.path
         format = trace.format
-        var decoder = NetworkDecoder(securityLevel: .none, authFile: authFile)
-        var seriesSeen = Set<String>()
-        for entry in trace.entries {
-            entries += 1
-            let records: [CollectdRecord]
-            switch entry.payload {
-            case .records(let decoded): records = decoded
-            case .datagram(let bytes):
-                datagrams += 1
-                let (decoded, failure) = decoder.decode(bytes)
-                if failure != nil { undecodable += 1 }
-                records = decoded
-            }
-            for record in records {
-                let time = record.time.seconds
-                firstTime = min(firstTime ?? time, time)
-                lastTime = max(lastTime ?? time, time)
-                hosts[record.host, default: 0] += 1
-                switch record {
-                case .values(let list):
-                    valueLists += 1
-                    plugins[list.plugin, default: 0] += 1
-                    types[list.type, default: 0] += 1
-                    intervals[list.interval.seconds, default: 0] += 1
-                    seriesSeen.insert(list.identifier)
-                case .notification(let notification):
-                    notifications += 1
-                    severities[notification.severity.name, default: 0] += 1
-                }
+        var tally = Tally(authFile: authFile)
+        for entry in trace.entries { add(entry, to: &tally) }
+        series = tally.series.count
+    }
+
+    /// Reads the trace entry by entry, so a trace of any size is inspected in the memory its series take.
+    public init(reading reader: TraceReader, authFile: AuthFile? = nil) throws(CollectdError) {
+        path = reader.path
+        format = reader.format
+        var tally = Tally(authFile: authFile)
+        while let entry = try reader.next() { add(entry, to: &tally) }
+        series = tally.series.count
+    }
+
+    /// What counting needs beside the counts: the decoder of captured datagrams and the series seen.
+    private struct Tally {
+        var decoder: NetworkDecoder
+        var series = Set<String>()
+
+        init(authFile: AuthFile?) {
+            decoder = NetworkDecoder(securityLevel: .none, authFile: authFile)
+        }
+    }
+
+    private mutating func add(_ entry: TraceEntry, to tally: inout Tally) {
+        entries += 1
+        let records: [CollectdRecord]
+        switch entry.payload {
+        case .records(let decoded): records = decoded
+        case .datagram(let bytes):
+            datagrams += 1
+            let (decoded, failure) = tally.decoder.decode(bytes)
+            if failure != nil { undecodable += 1 }
+            records = decoded
+        }
+        for record in records {
+            let time = record.time.seconds
+            firstTime = min(firstTime ?? time, time)
+            lastTime = max(lastTime ?? time, time)
+            hosts[record.host, default: 0] += 1
+            switch record {
+            case .values(let list):
+                valueLists += 1
+                plugins[list.plugin, default: 0] += 1
+                types[list.type, default: 0] += 1
+                intervals[list.interval.seconds, default: 0] += 1
+                tally.series.insert(list.identifier)
+            case .notification(let notification):
+                notifications += 1
+                severities[notification.severity.name, default: 0] += 1
             }
         }
-        series = seriesSeen.count
     }
 
     /// Value lists per collection interval: how many arrive each time every series reports once.

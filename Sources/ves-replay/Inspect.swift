@@ -23,7 +23,8 @@ struct Inspect: AsyncParsableCommand {
             let auth = try authFile.map { path throws(CollectdError) in try AuthFile.load(path: path) }
             for (index, path) in traces.enumerated() {
                 if index > 0 { print("") }
-                print(TraceInspection(trace: try LoadedTrace.load(path: path, typesDB: typesDB), authFile: auth))
+                // read as it goes: a trace larger than memory can be inspected
+                print(try TraceInspection(reading: try TraceReader(path: path, typesDB: typesDB), authFile: auth))
             }
         }
     }

@@ -67,6 +67,7 @@ struct ReplayExecutableTests {
         arguments: [
             (["send", "/nonexistent/trace.jsonl"], "does not exist"),
             (["send", "/nonexistent/trace.jsonl", "--stream"], "does not exist"),
+            (["inspect", "/nonexistent/trace.jsonl"], "does not exist"),
             (["send", "x.jsonl", "--speed", "fast"], "--speed"),
             (["send", "x.jsonl", "--to", "ftp://host"], "udp://HOST:PORT"),
             (["record", "--out", "x.jsonl", "--security-level", "encrypt"], "--auth-file"),

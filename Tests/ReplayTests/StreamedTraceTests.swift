@@ -80,6 +80,20 @@ struct StreamedTraceTests {
         #expect(scanned?.message == loaded?.message)
     }
 
+    @Test("inspecting a trace as it is read says what inspecting it loaded says", arguments: [TraceFormat.json, .pcap])
+    func inspection(format: TraceFormat) throws {
+        let directory = try ReplayExecutableTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("trace.\(format.rawValue)").path
+        let typesDB = TypesDB.systemOrBuiltIn()
+        try TraceFile.write(Self.generatedEntries(), format: format, to: path, typesDB: typesDB)
+        let read = try TraceInspection(reading: try TraceReader(path: path, typesDB: typesDB))
+        let loaded = TraceInspection(trace: try LoadedTrace.load(path: path, typesDB: typesDB))
+        #expect(read.description == loaded.description)
+        #expect(read.valueLists == 75 * 11 * 30)
+        #expect(read.series == 75 * 11)
+    }
+
     @Test("the scan counts the entries and finds the first and last times and the interval")
     func scan() throws {
         let directory = try ReplayExecutableTests.temporaryDirectory()
