@@ -54,10 +54,14 @@ public struct StreamedTrace: Sendable {
     /// What PUTVAL's `N` stands for, the same on every pass.
     let now: CollectdTime
 
-    /// Reads the whole trace once (checking it as a load would), keeping only its counts and times.
-    public static func scan(path: String, typesDB: TypesDB, authFile: AuthFile? = nil) throws(ReplayError)
-        -> StreamedTrace
-    {
+    /// Reads the whole trace once (checking it as a load would), keeping only its counts and times; with
+    /// `showProgress`, a bar or a line every 5 s on stderr says how far it got.
+    public static func scan(
+        path: String,
+        typesDB: TypesDB,
+        authFile: AuthFile? = nil,
+        showProgress: Bool = false
+    ) throws(ReplayError) -> StreamedTrace {
         let now = CollectdTime.now()
         var decoder = NetworkDecoder(securityLevel: .none, authFile: authFile)
         var count = 0
@@ -68,8 +72,13 @@ public struct StreamedTrace: Sendable {
         do {
             let reader = try TraceReader(path: path, typesDB: typesDB, now: now)
             format = reader.format
+            var progress = ProgressReporter(total: reader.progress.size)
+            defer { if showProgress { progress.finish() } }
             while let entry = try reader.next() {
                 count += 1
+                if showProgress {
+                    progress.update(done: reader.progress.read, detail: "checking \(path): \(count) entries")
+                }
                 if let time = Stepper.time(of: entry, decoder: &decoder) {
                     earliest = min(earliest, time)
                     latest = max(latest, time)

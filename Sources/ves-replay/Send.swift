@@ -122,7 +122,14 @@ struct Send: AsyncParsableCommand {
                     return .loaded(try LoadedTrace.load(path: path, typesDB: typesDB))
                 }
                 logger.info("streaming \(path): checking it first, then reading it as it is sent")
-                return .streamed(try StreamedTrace.scan(path: path, typesDB: typesDB, authFile: decodingAuth))
+                return .streamed(
+                    try StreamedTrace.scan(
+                        path: path,
+                        typesDB: typesDB,
+                        authFile: decodingAuth,
+                        showProgress: !noProgress
+                    )
+                )
             }
         }
         let session = ReplaySession(replaying: replayed, options: options, showProgress: !noProgress, logger: logger)

@@ -169,7 +169,9 @@ struct ControlTests {
     @Test("a pending wait ends when the listener shuts down")
     func waitEndsAtShutdown() async throws {
         let (answer, _) = try await ListenerHarness.run { harness in
-            let client = CurlClient()
+            // the client waits longer than a loaded machine may take to shut the listener down: the 408 must come
+            // from the shutdown, not from the client giving up (its default is 10 s)
+            let client = CurlClient(configuration: .init(timeout: 300))
             let url = harness.baseURL + "/testControl/v1/wait?count=1&timeout=600"
             let answer = Task { try await client.send(CurlRequest(method: "GET", url: url)) }
             while harness.listener.store.pendingWaitCount == 0 { await Task.yield() }

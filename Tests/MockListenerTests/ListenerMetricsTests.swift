@@ -120,7 +120,10 @@ struct ListenerMetricsTests {
         try await ListenerHarness.run { harness in
             // a client of its own, as the harness's is busy with the scrapes
             let url = harness.baseURL + "/testControl/v1/wait?count=1&timeout=30"
-            let waiting = Task { try await CurlClient().send(CurlRequest(method: "GET", url: url)) }
+            // it waits past the wait's own 30 s, so a slow machine's scrapes cannot time the client out first
+            let waiting = Task {
+                try await CurlClient(configuration: .init(timeout: 120)).send(CurlRequest(method: "GET", url: url))
+            }
             var waiters = 0.0
             for _ in 0..<10_000 where waiters == 0 {
                 waiters = try await scrape(harness).value("ves_listener_waiters")

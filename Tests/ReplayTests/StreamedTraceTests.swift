@@ -55,7 +55,7 @@ struct StreamedTraceTests {
             + "  \nPUTVAL compute-0/load/load interval=10 1700000010:0.4:0.5:0.6"
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let typesDB = TypesDB.systemOrBuiltIn()
-        let reader = try TraceReader(path: path, typesDB: typesDB, chunkSize: 3)
+        let reader = try TraceReader(path: path, typesDB: typesDB)
         var entries: [TraceEntry] = []
         while let entry = try reader.next() { entries.append(entry) }
         #expect(entries == (try TraceFile.parse(Array(text.utf8), typesDB: typesDB).entries))
