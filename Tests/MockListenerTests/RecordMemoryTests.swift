@@ -1,6 +1,7 @@
 import CurlClient
 import Foundation
 import JSON
+import Logging
 import Testing
 import VESModel
 
@@ -114,6 +115,38 @@ struct RecordMemoryTests {
             #expect(ContinuousClock.now - started < .seconds(20))
             #expect(try await harness.get("/testControl/v1/wait?count=1&timeout=x").status == 400)
         }
+    }
+
+    @Test("a record kept in memory holds about its line's size, semantic warnings included")
+    func keptLineIsSizedOnce() throws {
+        let store = try RecordStore(
+            recordPath: nil,
+            maxRecordsInMemory: 10,
+            fsyncRecords: false,
+            logger: .init(label: "t")
+        )
+        let event = try JSONParser().parse(Array(SampleEvents.fault(eventId: "same").utf8))
+        func draft() -> EventRecord {
+            EventRecord(
+                kind: .event,
+                path: "/eventListener/v1",
+                route: nil,
+                status: 202,
+                errors: [],
+                warnings: [],
+                event: event,
+                raw: nil
+            )
+        }
+        try store.append([draft()])
+        // the same eventId again: the store adds a semantic warning to the line it renders
+        let stored = try store.append([draft()])
+        #expect(!stored[0].warnings.isEmpty)
+        let (entries, _) = store.newestEntries(before: .max, maxTaken: 1) { _ in true }
+        let line = try #require(entries.first?.line)
+        #expect(String(decoding: line, as: UTF8.self).contains("\"warnings\":[{"))
+        // a line that outgrew its reservation would be held at about twice its size for as long as it is kept
+        #expect(line.capacity <= line.count + 128, "capacity \(line.capacity) for \(line.count) bytes")
     }
 
     @Test("waits that end as their records arrive, at their timeout or by cancellation leave no slot behind")

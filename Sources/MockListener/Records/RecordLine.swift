@@ -58,16 +58,21 @@ struct RecordLine: Sendable {
 
     /// Appends the whole line (without its newline) to `buffer`; `receivedAt` is `quoted(_:)`'s.
     func write(into buffer: inout [UInt8], seq: Int, receivedAt: [UInt8], moreWarnings: [Violation]) {
-        buffer.reserveCapacity(buffer.count + estimatedSize + receivedAt.count)
+        // the semantic warnings are rendered first so that the room reserved counts them: a line kept in memory that
+        // outgrew its reservation would hold twice its size for as long as it is kept
+        let warnings = moreWarnings.map { $0.json.jsonBytes() }
+        buffer.reserveCapacity(
+            buffer.count + estimatedSize + receivedAt.count + warnings.reduce(0) { $0 + $1.count + 1 }
+        )
         buffer += RecordLineBytes.seqKey
         buffer += String(seq).utf8
         buffer += RecordLineBytes.receivedAtKey
         buffer += receivedAt
         buffer.append(UInt8(ascii: ","))
         buffer += middle
-        for (index, warning) in moreWarnings.enumerated() {
+        for (index, warning) in warnings.enumerated() {
             if index > 0 || hasWarnings { buffer.append(UInt8(ascii: ",")) }
-            buffer += warning.json.jsonBytes()
+            buffer += warning
         }
         buffer += tail
     }
