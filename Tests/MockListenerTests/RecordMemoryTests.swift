@@ -125,22 +125,9 @@ struct RecordMemoryTests {
             fsyncRecords: false,
             logger: .init(label: "t")
         )
-        let event = try JSONParser().parse(Array(SampleEvents.fault(eventId: "same").utf8))
-        func draft() -> EventRecord {
-            EventRecord(
-                kind: .event,
-                path: "/eventListener/v1",
-                route: nil,
-                status: 202,
-                errors: [],
-                warnings: [],
-                event: event,
-                raw: nil
-            )
-        }
-        try store.append([draft()])
+        try store.append([RecordDurabilityTests.draft(eventId: "same")])
         // the same eventId again: the store adds a semantic warning to the line it renders
-        let stored = try store.append([draft()])
+        let stored = try store.append([RecordDurabilityTests.draft(eventId: "same")])
         #expect(!stored[0].warnings.isEmpty)
         let (entries, _) = store.newestEntries(before: .max, maxTaken: 1) { _ in true }
         let line = try #require(entries.first?.line)
