@@ -40,22 +40,50 @@ public enum ReplayTrace: Sendable {
     }
 }
 
-/// A trace file read as it is sent. One pass over it beforehand checks every line and learns what the pacing
-/// needs: how many entries, the first and last times, and the usual interval.
+/// What the pacing needs to know of traces before sending: how many entries, the first and last times, and the
+/// usual interval. Summed the same way over a loaded trace's entries and over a streamed trace's first pass.
+public struct TraceSpan: Sendable {
+    public private(set) var entryCount = 0
+    /// The earliest and latest entry times, nil when no entry has one.
+    public private(set) var times: ClosedRange<Double>?
+    /// The interval of the first value list that has one.
+    public private(set) var typicalInterval: Double?
+
+    init() {}
+
+    mutating func add(_ entry: TraceEntry, decoder: inout NetworkDecoder) {
+        entryCount += 1
+        if let time = Stepper.time(of: entry, decoder: &decoder) { include(time...time) }
+        if typicalInterval == nil { typicalInterval = Stepper.interval(of: entry) }
+    }
+
+    /// Adds a span that comes after this one.
+    mutating func add(_ other: TraceSpan) {
+        entryCount += other.entryCount
+        if let times = other.times { include(times) }
+        if typicalInterval == nil { typicalInterval = other.typicalInterval }
+    }
+
+    private mutating func include(_ range: ClosedRange<Double>) {
+        guard let times else {
+            self.times = range
+            return
+        }
+        self.times = min(times.lowerBound, range.lowerBound)...max(times.upperBound, range.upperBound)
+    }
+}
+
+/// A trace file read as it is sent. One pass over it beforehand checks every line and learns its ``TraceSpan``.
 public struct StreamedTrace: Sendable {
     public let path: String
     public let format: TraceFormat
-    public let entryCount: Int
-    /// The earliest and latest entry times, nil when no entry has one.
-    public let times: ClosedRange<Double>?
-    /// The interval of the first value list that has one.
-    public let typicalInterval: Double?
+    public let span: TraceSpan
     let typesDB: TypesDB
     /// What PUTVAL's `N` stands for, the same on every pass.
     let now: CollectdTime
 
-    /// Reads the whole trace once (checking it as a load would), keeping only its counts and times; with
-    /// `showProgress`, a bar or a line every 5 s on stderr says how far it got.
+    /// Reads the whole trace once (checking it as a load would), keeping only its span; with `showProgress`, a bar
+    /// or a line every 5 s on stderr says how far it got.
     public static func scan(
         path: String,
         typesDB: TypesDB,
@@ -64,10 +92,7 @@ public struct StreamedTrace: Sendable {
     ) throws(ReplayError) -> StreamedTrace {
         let now = CollectdTime.now()
         var decoder = NetworkDecoder(securityLevel: .none, authFile: authFile)
-        var count = 0
-        var earliest = Double.infinity
-        var latest = -Double.infinity
-        var interval: Double?
+        var span = TraceSpan()
         let format: TraceFormat
         do {
             let reader = try TraceReader(path: path, typesDB: typesDB, now: now)
@@ -75,28 +100,15 @@ public struct StreamedTrace: Sendable {
             var progress = ProgressReporter(total: reader.progress.size)
             defer { if showProgress { progress.finish() } }
             while let entry = try reader.next() {
-                count += 1
+                span.add(entry, decoder: &decoder)
                 if showProgress {
-                    progress.update(done: reader.progress.read, detail: "checking \(path): \(count) entries")
+                    progress.update(done: reader.progress.read, detail: "checking \(path): \(span.entryCount) entries")
                 }
-                if let time = Stepper.time(of: entry, decoder: &decoder) {
-                    earliest = min(earliest, time)
-                    latest = max(latest, time)
-                }
-                if interval == nil { interval = Stepper.interval(of: entry) }
             }
         } catch {
             throw ReplayError(code: .trace, message: error.message)
         }
-        return StreamedTrace(
-            path: path,
-            format: format,
-            entryCount: count,
-            times: earliest <= latest ? earliest...latest : nil,
-            typicalInterval: interval,
-            typesDB: typesDB,
-            now: now
-        )
+        return StreamedTrace(path: path, format: format, span: span, typesDB: typesDB, now: now)
     }
 
     /// A reader at the start of the file.

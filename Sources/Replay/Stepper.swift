@@ -33,38 +33,22 @@ struct Stepper {
         self.traces = traces
         self.forceDecode = forceDecode || options.security != .none
         var probe = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
-        var entries = 0
-        var first = Double.infinity
-        var last = -Double.infinity
-        var interval: Double?
+        var span = TraceSpan()
         for trace in traces {
             switch trace {
             case .loaded(let loaded):
-                entries += loaded.entries.count
-                for entry in loaded.entries {
-                    if let time = Self.time(of: entry, decoder: &probe) {
-                        first = min(first, time)
-                        last = max(last, time)
-                    }
-                    if interval == nil { interval = Self.interval(of: entry) }
-                }
+                for entry in loaded.entries { span.add(entry, decoder: &probe) }
             case .streamed(let streamed):
-                entries += streamed.entryCount
-                if let times = streamed.times {
-                    first = min(first, times.lowerBound)
-                    last = max(last, times.upperBound)
-                }
-                if interval == nil { interval = streamed.typicalInterval }
+                span.add(streamed.span)
             }
         }
-        let (steps, overflow) = entries.multipliedReportingOverflow(by: max(1, options.loops))
+        let (steps, overflow) = span.entryCount.multipliedReportingOverflow(by: max(1, options.loops))
         self.totalSteps = overflow ? .max : steps
         self.pacer = Pacer(speed: options.speed, rate: options.rate)
         self.decoder = NetworkDecoder(securityLevel: .none, authFile: options.authFile)
-        let hasTimes = first <= last
-        self.loopStep = (hasTimes ? last - first : 0) + (interval ?? 10)
+        self.loopStep = (span.times.map { $0.upperBound - $0.lowerBound } ?? 0) + (span.typicalInterval ?? 10)
         var transform = TraceTransform(renamedHosts: options.renamedHosts)
-        if options.shiftTimeToNow, hasTimes {
+        if options.shiftTimeToNow, let first = span.times?.lowerBound {
             transform.timeOffset = TraceTransform.offset(startingAt: first, now: CollectdTime.now().seconds)
         }
         self.transform = transform

@@ -105,11 +105,11 @@ struct StreamedTraceTests {
         let loaded = try LoadedTrace.load(path: path, typesDB: typesDB)
         let scanned = try StreamedTrace.scan(path: path, typesDB: typesDB)
         #expect(scanned.format == .pcap)
-        #expect(scanned.entryCount == loaded.entries.count)
+        #expect(scanned.span.entryCount == loaded.entries.count)
         let times = entries.compactMap { entry -> Double? in
             if case .records(let records) = entry.payload { records.first?.time.seconds } else { nil }
         }
-        let span = try #require(scanned.times)
+        let span = try #require(scanned.span.times)
         #expect(abs(span.lowerBound - (times.min() ?? 0)) < 0.001)
         #expect(abs(span.upperBound - (times.max() ?? 0)) < 0.001)
     }

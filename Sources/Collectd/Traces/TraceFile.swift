@@ -145,20 +145,32 @@ public enum TraceFile {
         let now = now ?? CollectdTime.now()
         var entries: [TraceEntry] = []
         for (number, line) in TextFile.lines(text) {
-            let content = line.drop(while: { $0 == " " || $0 == "\t" })
-            if content.isEmpty || content.hasPrefix("#") { continue }
-            do {
-                if let entry = try parseLine(content, format: format, typesDB: typesDB, now: now) {
-                    entries.append(entry)
-                }
-            } catch {
-                throw CollectdError(code: error.code, message: "line \(number): \(error.message)")
+            if let entry = try entry(line: line, number: number, format: format, typesDB: typesDB, now: now) {
+                entries.append(entry)
             }
         }
         return entries
     }
 
-    static func parseLine(
+    /// The entry of one line of a text trace: nil for a blank line, a `#` comment or a TSV header; an error names
+    /// the line's number. Shared by whole-file parsing and ``TraceReader``.
+    static func entry(
+        line: Substring,
+        number: Int,
+        format: TraceFormat,
+        typesDB: TypesDB,
+        now: CollectdTime
+    ) throws(CollectdError) -> TraceEntry? {
+        let content = line.drop(while: { $0 == " " || $0 == "\t" })
+        if content.isEmpty || content.hasPrefix("#") { return nil }
+        do {
+            return try parseLine(content, format: format, typesDB: typesDB, now: now)
+        } catch {
+            throw CollectdError(code: error.code, message: "line \(number): \(error.message)")
+        }
+    }
+
+    private static func parseLine(
         _ line: Substring,
         format: TraceFormat,
         typesDB: TypesDB,

@@ -53,13 +53,13 @@ public final class TraceReader {
         } catch {
             throw CollectdError(code: .fileRead, message: "cannot read trace \(path): \(error.message)")
         }
+        atEnd = first.count >= file.size
         do {
-            format = try TraceFile.detectFormatOrExplain(first, wholeFile: first.count >= file.size)
+            format = try TraceFile.detectFormatOrExplain(first, wholeFile: atEnd)
         } catch {
             throw CollectdError(code: error.code, message: "\(path): \(error.message)")
         }
         buffer = first
-        atEnd = first.count >= file.size
         if format == .pcap {
             do {
                 pcapHeader = try PcapFile.Header(buffer[...])
@@ -77,15 +77,19 @@ public final class TraceReader {
     public func next() throws(CollectdError) -> TraceEntry? {
         if let pcapHeader { return try nextPacket(pcapHeader) }
         while let line = try nextLine() {
-            let text = String(decoding: line, as: UTF8.self)
-            let content = text.drop(while: { $0 == " " || $0 == "\t" })
-            if content.isEmpty || content.hasPrefix("#") { continue }
             do {
-                if let entry = try TraceFile.parseLine(content, format: format, typesDB: typesDB, now: now) {
+                let text = String(decoding: line, as: UTF8.self)[...]
+                if let entry = try TraceFile.entry(
+                    line: text,
+                    number: lineNumber,
+                    format: format,
+                    typesDB: typesDB,
+                    now: now
+                ) {
                     return entry
                 }
             } catch {
-                throw CollectdError(code: error.code, message: "\(path): line \(lineNumber): \(error.message)")
+                throw CollectdError(code: error.code, message: "\(path): \(error.message)")
             }
         }
         return nil
