@@ -99,7 +99,9 @@ struct RecordMemoryTests {
         }) { harness in
             let waits = (0..<2).map { _ in
                 Task {
-                    try await CurlClient().send(
+                    // longer than a loaded machine takes to answer the cut wait: the 408 must come from the cut,
+                    // not from the client giving up (its default is 10 s); the 20 s bound below still holds it
+                    try await CurlClient(configuration: .init(timeout: 120)).send(
                         CurlRequest(method: "GET", url: harness.baseURL + "/testControl/v1/wait?count=1&timeout=60")
                     )
                 }
